@@ -1,0 +1,442 @@
+"""The write-back plan and the files that carry it out, checked exactly."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from extractor.errors import OutputError
+from extractor.records import Bus, Cable, FieldValue, Load
+from extractor.report import (
+    ColumnMapping,
+    Finding,
+    Performance,
+    Report,
+    SheetResult,
+)
+from extractor.writers import (
+    BAND_COLORS,
+    atomic_write,
+    band,
+    build_plan,
+    report_to_dict,
+    write_csv,
+    write_json_report,
+    write_results_workbook,
+)
+from extractor.writers import xlsx as xlsx_writer
+
+GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
+SHEET_NAMES = [
+    "Loads", "Cables", "Buses", "Sheets", "Mapping", "Findings", "Performance",
+    "Legend",
+]
+
+
+def fv(value, confidence, cell=None, raw=None, source="cell", notes=()):
+    return FieldValue(
+        value=value, confidence=confidence, cell=cell, raw=raw, source=source,
+        notes=list(notes),
+    )
+
+
+@pytest.fixture
+def report() -> Report:
+    pump = Load(
+        sheet="Load List", row=9, confidence=0.93,
+        tag=fv("P-101A", 0.98, "Load List!B9", "P-101A"),
+        description=fv("Raw Water Pump A", 0.95, "Load List!C9", "Raw Water Pump A"),
+        rated_power_kw=fv(55.0, 0.9, "Load List!D9", "55"),
+        phases=fv(3, 0.7, "Load List!F9", "3Ph", notes=["read '3Ph' as 3"]),
+        efficiency=fv(
+            0.92, 0.5, "Load List!H9", "92", notes=["percent made a fraction"]
+        ),
+        source_bus=fv("MCC-01", 0.88, "Load List!A8", "MCC-01", source="section"),
+    )
+    mixer = Load(
+        sheet="Load List", row=10, confidence=0.55,
+        tag=fv("M-101", 0.97, "Load List!B10", "M-101"),
+        description=fv("=SUM(A1:A2)", 0.9, "Load List!C10", "=SUM(A1:A2)"),
+        rated_power_kw=fv(
+            14.914, 0.72, "Load List!D10", "20 HP", notes=["converted from 20 hp"]
+        ),
+        voltage_v=fv(400, 0.6, None, None, "default", ["board voltage assumed"]),
+    )
+    cable = Cable(
+        sheet="Cable Schedule", row=4, confidence=0.86,
+        tag=fv("C-101", 0.99, "Cable Schedule!A4", "C-101"),
+        from_ref=fv("MCC-01", 0.95, "Cable Schedule!B4", "MCC-01"),
+        to_ref=fv("P-101A", 0.95, "Cable Schedule!C4", "P-101A"),
+        cores=fv(3, 0.9, "Cable Schedule!D4", "3C x 95 sq.mm XLPE/SWA/PVC"),
+        size_mm2=fv(95.0, 0.9, "Cable Schedule!D4", "3C x 95 sq.mm XLPE/SWA/PVC"),
+        length_m=fv(85.0, 0.99, "Cable Schedule!F4", "85"),
+    )
+    bus = Bus(
+        sheet="Board Schedule", row=5, confidence=0.9,
+        tag=fv("MCC-01", 0.99, "Board Schedule!A5", "MCC-01"),
+        voltage_v=fv(400.0, 0.9, "Board Schedule!C5", "400 V"),
+        rated_current_a=fv(800, 0.95, "Board Schedule!E5", "800"),
+    )
+    return Report(
+        source="sample_project.xlsx", format="xlsx", version="0.1.0",
+        confidence=0.81,
+        loads=[pump, mixer], cables=[cable], buses=[bus],
+        sheets=[
+            SheetResult(
+                name="Load List", kind="load_schedule", confidence=0.92,
+                evidence=["header 'Rated Power'", "units row"], header_rows=[7, 8],
+                tables=1, loads=2, seconds=0.125,
+            ),
+            SheetResult(name="Revision History", kind="other", confidence=0.4),
+        ],
+        mappings=[
+            ColumnMapping(
+                sheet="Load List", table=0, column="D", header="Rated Power / kW",
+                unit="kW", record="load", field="rated_power_kw", method="synonym",
+                score=0.95, confidence=0.9, alternatives=["rated_power_kva 0.61"],
+            ),
+        ],
+        findings=[
+            Finding(
+                rule="current_matches_power", severity="error",
+                cell="Load List!I10", record="M-101", field="current_a",
+                message="full-load current 12 A is far from 26.9 A",
+                suggestion="check the rating",
+            ),
+            Finding(rule="spare_row", severity="warning", message="spare skipped"),
+            Finding(rule="info_rule", severity="info", message="fyi"),
+        ],
+        performance=Performance(
+            stages={"read": 0.25, "extract": 0.5}, total_seconds=0.8,
+            cpu_seconds=0.7, peak_memory_mb=42.5, records_per_second=5.0,
+            cells=1200, parallel="joblib/4",
+        ),
+    )
+
+
+@pytest.fixture
+def workbook(report, tmp_path):
+    path = write_results_workbook(report, tmp_path / "out.results.xlsx")
+    return openpyxl.load_workbook(path)
+
+
+def values(ws) -> list[list]:
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def fill_of(cell) -> str | None:
+    if cell.fill.fill_type != "solid":
+        return None
+    return cell.fill.fgColor.rgb[-6:]
+
+
+@pytest.mark.parametrize(
+    ("confidence", "expected"),
+    [(1.0, "high"), (0.85, "high"), (0.8499, "medium"), (0.6, "medium"),
+     (0.5999, "low"), (0.0, "low")],
+)
+def test_band(confidence, expected):
+    assert band(confidence) == expected
+
+
+def test_band_colors():
+    assert BAND_COLORS == {"high": GREEN, "medium": AMBER, "low": RED}
+
+
+def test_plan_sheets_in_order(report):
+    assert [p.name for p in build_plan(report)] == SHEET_NAMES
+
+
+def test_plan_record_sheet(report):
+    loads = build_plan(report)[0]
+
+    assert loads.rows[0] == ["Sheet", "Row", "Confidence", *Load.field_names(),
+                             "Source"]
+    assert loads.rows[0][3:6] == ["tag", "description", "load_type"]
+    assert loads.rows[1][:6] == ["Load List", 9, 0.93, "P-101A",
+                                 "Raw Water Pump A", None]
+    assert loads.rows[1][-1] == "Load List!B9"
+    assert loads.freeze == "A2"
+    assert len(loads.column_widths) == len(loads.rows[0])
+
+
+def test_plan_record_fills_and_notes(report):
+    loads = build_plan(report)[0]
+    header = loads.rows[0]
+    fills = {(f.row, f.col): f.color for f in loads.fills}
+    col = header.index
+
+    assert fills[(1, 2)] == GREEN
+    assert fills[(2, 2)] == RED
+    assert fills[(1, col("rated_power_kw"))] == GREEN
+    assert fills[(1, col("phases"))] == AMBER
+    assert fills[(1, col("efficiency"))] == RED
+    assert (1, col("load_type")) not in fills
+    assert loads.notes[(1, col("efficiency"))] == (
+        "cell: Load List!H9\nraw: 92\nsource: cell, confidence 0.50\n"
+        "note: percent made a fraction"
+    )
+    assert loads.notes[(2, col("voltage_v"))] == (
+        "source: default, confidence 0.60\nnote: board voltage assumed"
+    )
+
+
+def test_workbook_sheet_names_and_headers(workbook):
+    assert workbook.sheetnames == SHEET_NAMES
+    assert values(workbook["Sheets"])[0] == [
+        "Name", "Kind", "Confidence", "Visible", "Tables", "Header rows",
+        "Loads", "Cables", "Buses", "Evidence", "Seconds",
+    ]
+    assert values(workbook["Mapping"])[0] == [
+        "Sheet", "Table", "Column", "Header", "Unit", "Record", "Field",
+        "Method", "Score", "Confidence", "Alternatives",
+    ]
+    assert values(workbook["Findings"])[0] == [
+        "Rule", "Severity", "Cell", "Record", "Field", "Message", "Suggestion",
+    ]
+    for name in SHEET_NAMES[:7]:
+        assert workbook[name].freeze_panes == "A2"
+        assert workbook[name]["A1"].font.bold
+
+
+def test_workbook_loads(workbook):
+    ws = workbook["Loads"]
+    rows = values(ws)
+    col = rows[0].index
+
+    assert rows[0][:4] == ["Sheet", "Row", "Confidence", "tag"]
+    assert rows[0][-1] == "Source"
+    assert rows[1][col("rated_power_kw")] == 55.0
+    assert rows[2][col("rated_power_kw")] == 14.914
+    assert rows[2][col("voltage_v")] == 400
+    assert rows[2][col("description")] == "=SUM(A1:A2)"
+    assert ws.cell(3, col("description") + 1).data_type == "s"
+    assert rows[2][-1] == "Load List!B10"
+    assert len(rows) == 3
+
+
+def test_workbook_load_fills_and_comments(workbook):
+    ws = workbook["Loads"]
+    col = values(ws)[0].index
+
+    def cell(row, name):
+        return ws.cell(row, col(name) + 1)
+
+    assert fill_of(ws["C2"]) == GREEN
+    assert fill_of(ws["C3"]) == RED
+    assert fill_of(cell(2, "tag")) == GREEN
+    assert fill_of(cell(2, "phases")) == AMBER
+    assert fill_of(cell(3, "rated_power_kw")) == AMBER
+    assert fill_of(cell(2, "load_type")) is None
+    assert fill_of(ws["A2"]) is None
+    assert cell(2, "load_type").comment is None
+    assert cell(3, "rated_power_kw").comment.text == (
+        "cell: Load List!D10\nraw: 20 HP\nsource: cell, confidence 0.72\n"
+        "note: converted from 20 hp"
+    )
+    assert cell(2, "source_bus").comment.text == (
+        "cell: Load List!A8\nraw: MCC-01\nsource: section, confidence 0.88"
+    )
+
+
+def test_workbook_cables_and_buses(workbook):
+    cables = values(workbook["Cables"])
+    buses = values(workbook["Buses"])
+
+    assert cables[0][3:7] == ["tag", "from_ref", "to_ref", "runs"]
+    assert cables[1][:7] == ["Cable Schedule", 4, 0.86, "C-101", "MCC-01",
+                             "P-101A", None]
+    assert cables[1][-1] == "Cable Schedule!A4"
+    assert buses[0] == ["Sheet", "Row", "Confidence", *Bus.field_names(), "Source"]
+    assert buses[1] == ["Board Schedule", 5, 0.9, "MCC-01", None, 400, None,
+                        800, None, None, "Board Schedule!A5"]
+
+
+def test_workbook_sheets_and_mapping(workbook):
+    sheets = values(workbook["Sheets"])
+    mapping = values(workbook["Mapping"])
+
+    assert sheets[1] == [
+        "Load List", "load_schedule", 0.92, True, 1, "7, 8", 2, 0, 0,
+        "header 'Rated Power'; units row", 0.125,
+    ]
+    assert sheets[2][:4] == ["Revision History", "other", 0.4, True]
+    assert fill_of(workbook["Sheets"]["C2"]) == GREEN
+    assert fill_of(workbook["Sheets"]["C3"]) == RED
+    assert mapping[1] == [
+        "Load List", 0, "D", "Rated Power / kW", "kW", "load", "rated_power_kw",
+        "synonym", 0.95, 0.9, "rated_power_kva 0.61",
+    ]
+    assert fill_of(workbook["Mapping"]["J2"]) == GREEN
+
+
+def test_workbook_findings(workbook):
+    ws = workbook["Findings"]
+
+    assert values(ws)[1] == [
+        "current_matches_power", "error", "Load List!I10", "M-101", "current_a",
+        "full-load current 12 A is far from 26.9 A", "check the rating",
+    ]
+    assert [fill_of(ws[f"B{r}"]) for r in (2, 3, 4)] == [RED, AMBER, None]
+
+
+def test_workbook_performance(workbook):
+    ws = workbook["Performance"]
+
+    assert values(ws) == [
+        ["Stage", "Seconds"], ["read", 0.25], ["extract", 0.5], ["total", 0.8],
+        ["CPU", 0.7], [None, None], ["Measure", "Value"],
+        ["peak memory MB", 42.5], ["records/s", 5.0], ["cells", 1200],
+        ["parallel", "joblib/4"],
+    ]
+    assert ws["A7"].font.bold
+
+
+def test_workbook_legend(workbook):
+    ws = workbook["Legend"]
+
+    assert [ws[f"A{r}"].value for r in (1, 2, 3, 4)] == [
+        "Legend",
+        "green: confidence >= 0.85, read cleanly",
+        "amber: 0.6 to 0.85, check",
+        "red: below 0.6, doubtful or unreadable",
+    ]
+    assert [fill_of(ws[f"A{r}"]) for r in (2, 3, 4)] == [GREEN, AMBER, RED]
+    assert "cell note" in ws["A6"].value
+    assert ws.freeze_panes is None
+
+
+def test_empty_report_still_has_every_sheet(tmp_path):
+    path = write_results_workbook(Report(source="x.xlsx"), tmp_path / "e.xlsx")
+    wb = openpyxl.load_workbook(path)
+
+    assert wb.sheetnames == SHEET_NAMES
+    assert values(wb["Buses"]) == [
+        ["Sheet", "Row", "Confidence", *Bus.field_names(), "Source"]
+    ]
+
+
+def test_report_to_dict(report):
+    data = report_to_dict(report)
+
+    assert list(data) == [
+        "source", "format", "version", "confidence", "loads", "cables", "buses",
+        "sheets", "mappings", "findings", "performance",
+    ]
+    pump, mixer = data["loads"]
+    assert list(pump) == [
+        "sheet", "row", "confidence", "tag", "description", "rated_power_kw",
+        "phases", "efficiency", "source_bus",
+    ]
+    assert pump["phases"] == {
+        "value": 3, "confidence": 0.7, "cell": "Load List!F9", "raw": "3Ph",
+        "source": "cell", "notes": ["read '3Ph' as 3"],
+    }
+    assert mixer["voltage_v"] == {
+        "value": 400, "confidence": 0.6, "cell": None, "raw": None,
+        "source": "default", "notes": ["board voltage assumed"],
+    }
+    assert data["buses"][0]["rated_current_a"]["value"] == 800
+
+
+def test_write_json_report(report, tmp_path):
+    path = write_json_report(report, tmp_path / "out.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    assert data["source"] == "sample_project.xlsx"
+    assert data["confidence"] == 0.81
+    assert data["version"] == "0.1.0"
+    assert data["cables"][0]["size_mm2"]["raw"] == "3C x 95 sq.mm XLPE/SWA/PVC"
+    assert "runs" not in data["cables"][0]
+    assert data["sheets"][0]["evidence"] == ["header 'Rated Power'", "units row"]
+    assert data["sheets"][1]["kind"] == "other"
+    assert data["mappings"][0]["field"] == "rated_power_kw"
+    assert data["findings"][1] == {
+        "rule": "spare_row", "severity": "warning", "cell": None, "record": None,
+        "field": None, "message": "spare skipped", "suggestion": None,
+    }
+    assert data["performance"]["stages"] == {"read": 0.25, "extract": 0.5}
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_write_csv(report, tmp_path):
+    paths = write_csv(report, tmp_path, "sample")
+
+    assert [p.name for p in paths] == [
+        "sample.loads.csv", "sample.cables.csv", "sample.buses.csv",
+    ]
+    with paths[0].open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["sheet", "row", "confidence", *Load.field_names()]
+    col = rows[0].index
+    assert rows[1][:4] == ["Load List", "9", "0.93", "P-101A"]
+    assert rows[2][col("rated_power_kw")] == "14.914"
+    assert rows[2][col("load_type")] == ""
+    assert len(rows) == 3
+    assert paths[0].read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_atomic_write_failure_leaves_nothing(tmp_path):
+    def failing(tmp: Path) -> None:
+        tmp.write_bytes(b"half a workbook")
+        raise RuntimeError("writer broke")
+
+    with pytest.raises(RuntimeError, match="writer broke"):
+        atomic_write(tmp_path / "out.xlsx", failing)
+
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_failure_keeps_existing_file(tmp_path):
+    target = tmp_path / "out.json"
+    target.write_text("old", encoding="utf-8")
+
+    def failing(tmp: Path) -> None:
+        tmp.write_text("new and broken", encoding="utf-8")
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        atomic_write(target, failing)
+
+    assert target.read_text(encoding="utf-8") == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_write_replaces_existing_file(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old", encoding="utf-8")
+
+    result = atomic_write(target, lambda tmp: tmp.write_text("new"))
+
+    assert result == target
+    assert target.read_text() == "new"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_atomic_write_missing_folder(tmp_path):
+    target = tmp_path / "missing" / "out.xlsx"
+
+    with pytest.raises(OutputError) as caught:
+        atomic_write(target, lambda tmp: tmp.write_text("x"))
+
+    assert caught.value.path == str(target)
+    assert caught.value.message.startswith("cannot write out.xlsx: ")
+    assert caught.value.message.endswith("close the file if it is open in Excel")
+
+
+def test_results_workbook_failure_leaves_no_partial_file(
+    report, tmp_path, monkeypatch
+):
+    def broken(ws, plan):
+        raise RuntimeError(f"cannot fill {plan.name}")
+
+    monkeypatch.setattr(xlsx_writer, "fill_sheet", broken)
+
+    with pytest.raises(RuntimeError, match="cannot fill Loads"):
+        write_results_workbook(report, tmp_path / "out.results.xlsx")
+
+    assert list(tmp_path.iterdir()) == []
