@@ -1,0 +1,277 @@
+"""Records from table rows: parse each mapped cell into a typed field.
+
+Every field keeps the cell it came from and its raw text. A cell that cannot
+be read keeps its text with a low confidence. Section rows give the source
+bus of the rows under them; a feeder row gives a load and the cable that
+feeds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import values as V
+from .classify import Verdict
+from .grid import Cell, SheetGrid, a1, is_blank
+from .mapping import Candidate, PhaseGroup, TableMapping
+from .records import Bus, Cable, FieldValue, Load, Record
+from .tables import Table, is_placeholder, text_of
+
+Parser = Callable[[Cell, "str | None"], V.Parsed]
+
+_QUANTITY = {
+    "rated_power_kw": "power",
+    "rated_power_kva": "apparent_power",
+    "voltage_v": "voltage",
+    "current_a": "current",
+    "rated_current_a": "current",
+    "length_m": "length",
+    "short_circuit_ka": "short_circuit",
+}
+_DIMENSION_FIELD = {"power": "rated_power_kw", "apparent_power": "rated_power_kva"}
+_FRACTIONS = {"power_factor", "efficiency", "demand_factor"}
+_COUNTS = {"cores", "runs", "quantity"}
+_SPEC_FIELDS = ("runs", "cores", "size_mm2", "conductor", "insulation", "armour",
+                "voltage_rating")
+_BUS_META_KEYS = ("panel reference", "panel ref", "panel", "panel name",
+                  "board", "board name", "branch panel", "db ref", "db no",
+                  "switchboard", "mcc", "distribution board", "board ref")
+
+
+def parse_field(name: str, value: Cell, unit: str | None) -> V.Parsed:
+    """Read one cell as the given canonical field."""
+    if name in _QUANTITY:
+        return V.parse_quantity(value, _QUANTITY[name], unit)
+    if name in _FRACTIONS:
+        return V.parse_fraction(value, unit)
+    if name == "phases":
+        return V.parse_phases(value)
+    if name in _COUNTS:
+        return V.parse_integer(value)
+    if name == "size_mm2":
+        return _parse_size(value, unit)
+    return V.parse_text(value)
+
+
+def _parse_size(value: Cell, unit: str | None) -> V.Parsed:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return V.parse_quantity(value, "area", unit or "mm2")
+    spec = V.parse_cable_spec(value)
+    if spec is None or spec.size_mm2 is None:
+        return V.parse_quantity(value, "area", unit or "mm2")
+    notes = () if spec.cores is None else (f"size read from {text_of(value)!r}",)
+    return V.Parsed(spec.size_mm2, spec.confidence, "mm2", "area", notes)
+
+
+def build_records(table: Table, grid: SheetGrid, mapping: TableMapping,
+                  verdict: Verdict) -> list[Record]:
+    """Every record the table's data rows hold."""
+    out: list[Record] = []
+    section: tuple[str, int, int] | None = None
+    default_bus = _bus_from_metadata(table)
+    for row in table.rows:
+        if row.role == "section":
+            col = _first_text_col(grid, row.index, table)
+            section = (row.label or "", row.index, col)
+            continue
+        if row.role != "data":
+            continue
+        fields = _row_fields(table, grid, mapping, row.index)
+        if "load" in verdict.records:
+            load = _load(table, row.index, fields, section, default_bus)
+            if load is not None:
+                out.append(load)
+                if "cable" in verdict.records:
+                    cable = _feeder_cable(table, row.index, fields, load)
+                    if cable is not None:
+                        out.append(cable)
+        elif "cable" in verdict.records:
+            cable = _cable(table, row.index, fields)
+            if cable is not None:
+                out.append(cable)
+        elif "bus" in verdict.records:
+            bus = _make(Bus, table, row.index, fields.get("bus", {}))
+            if _has_name(bus, ("tag", "description")):
+                out.append(bus)
+    return out
+
+
+def _row_fields(table, grid, mapping, r: int) -> dict[str, dict[str, FieldValue]]:
+    fields: dict[str, dict[str, FieldValue]] = {}
+    for (record, name), cand in mapping.fields.items():
+        value = grid.value(r, cand.column.index)
+        found = _field_value(table.sheet, r, cand, name, value)
+        if found is not None:
+            fields.setdefault(record, {}).setdefault(found[0], found[1])
+    for group in mapping.phase_groups:
+        fv = _phase_sum(table.sheet, grid, r, group)
+        if fv is not None:
+            fields.setdefault(group.record, {}).setdefault(group.field, fv)
+    return fields
+
+
+def _field_value(sheet, r, cand: Candidate, name, value):
+    """The field a cell fills (a kVA figure in a kW column moves) and its value."""
+    if is_blank(value) or V.is_empty(value) or is_placeholder(value):
+        return None
+    parsed = parse_field(name, value, cand.column.unit)
+    if parsed.value is None:
+        return None
+    if name in _DIMENSION_FIELD.values() and parsed.dimension in _DIMENSION_FIELD:
+        name = _DIMENSION_FIELD[parsed.dimension]
+    conf = parsed.confidence * cand.confidence if parsed.ok else min(
+        0.3, parsed.confidence)
+    notes = list(parsed.notes)
+    if not parsed.ok:
+        notes.append(f"could not read {text_of(value)!r} as {name}; kept as text")
+    return name, FieldValue(
+        value=parsed.value, confidence=round(max(0.0, min(1.0, conf)), 3),
+        cell=f"{sheet}!{a1(r, cand.column.index)}", raw=_raw(value), notes=notes,
+    )
+
+
+def _phase_sum(sheet, grid, r: int, group: PhaseGroup) -> FieldValue | None:
+    dim = "power" if group.field == "rated_power_kw" else "apparent_power"
+    total, cells, raws, seen = 0.0, [], [], False
+    for col in group.columns:
+        value = grid.value(r, col.index)
+        if is_blank(value) or V.is_empty(value) or is_placeholder(value):
+            continue
+        parsed = V.parse_quantity(value, dim, col.unit or group.unit)
+        if not parsed.ok or not isinstance(parsed.value, (int, float)):
+            continue
+        total += parsed.value
+        seen = True
+        cells.append(a1(r, col.index))
+        raws.append(text_of(value))
+    if not seen:
+        return None
+    return FieldValue(
+        value=round(total, 6), confidence=0.85, cell=f"{sheet}!{cells[0]}",
+        raw=" + ".join(raws), source="derived",
+        notes=[f"sum of phases {', '.join(cells)}"],
+    )
+
+
+def _raw(value: Cell) -> str | None:
+    if isinstance(value, str):
+        return value
+    return None if value is None else text_of(value)
+
+
+def _make(model: type[Record], table: Table, r: int,
+          fields: dict[str, FieldValue]) -> Record:
+    known = {k: v for k, v in fields.items() if k in model.field_names()}
+    record = model(sheet=table.sheet, row=r + 1, **known)
+    confs = [fv.confidence for fv in known.values()]
+    record.confidence = round(sum(confs) / len(confs), 3) if confs else 0.0
+    return record
+
+
+def _load(table, r, fields, section, default_bus) -> Load | None:
+    f = dict(fields.get("load", {}))
+    if "source_bus" not in f:
+        if section is not None:
+            label, sr, sc = section
+            f["source_bus"] = FieldValue(
+                value=label, confidence=0.8, cell=f"{table.sheet}!{a1(sr, sc)}",
+                raw=label, source="section", notes=["from the section row above"])
+        elif default_bus is not None:
+            f["source_bus"] = default_bus
+    load = _make(Load, table, r, f)
+    if not _is_load(load):
+        return None
+    return load  # type: ignore[return-value]
+
+
+def _is_load(load: Record) -> bool:
+    if _has_name(load, ("description",)):
+        return True
+    tag = load.get("tag")
+    if tag not in (None, "") and not _serial(tag):
+        return True
+    return any(_positive(load.get(n)) for n in ("rated_power_kw", "rated_power_kva",
+                                                "current_a"))
+
+
+def _feeder_cable(table, r, fields, load: Record) -> Cable | None:
+    f = dict(fields.get("cable", {}))
+    _spec_details(f)
+    if not any(k in f for k in ("size_mm2", "spec_text", "cores")):
+        return None
+    if "from_ref" not in f and load.source_bus is not None:  # type: ignore[attr-defined]
+        f["from_ref"] = load.source_bus.model_copy()  # type: ignore[attr-defined]
+    if "to_ref" not in f:
+        name = load.tag if _has_name(load, ("tag",)) and not _serial(  # type: ignore
+            load.get("tag")) else load.description  # type: ignore[attr-defined]
+        if name is not None:
+            f["to_ref"] = name.model_copy(update={"source": "derived",
+                                                   "notes": ["the load this row feeds"]})
+    cable = _make(Cable, table, r, f)
+    return cable  # type: ignore[return-value]
+
+
+def _cable(table, r, fields) -> Cable | None:
+    f = dict(fields.get("cable", {}))
+    _spec_details(f)
+    cable = _make(Cable, table, r, f)
+    tag = cable.get("tag")
+    named = tag not in (None, "") and not _serial(tag)
+    ends = _has_name(cable, ("from_ref",)) and _has_name(cable, ("to_ref",))
+    if named or ends:
+        return cable  # type: ignore[return-value]
+    return None
+
+
+def _spec_details(f: dict[str, FieldValue]) -> None:
+    """Fill runs, cores, size and materials from a cable description.
+
+    The description is the specification column, or a size column whose cells
+    hold whole descriptions such as ``1 x 4c 16mm²``.
+    """
+    for source in ("size_mm2", "spec_text"):
+        fv = f.get(source)
+        if fv is None or not isinstance(fv.raw, str):
+            continue
+        spec = V.parse_cable_spec(fv.raw)
+        if spec is None or (source == "size_mm2" and spec.cores is None):
+            continue
+        for name in _SPEC_FIELDS:
+            value = getattr(spec, name, None)
+            if value is None or name in f:
+                continue
+            f[name] = FieldValue(
+                value=value, confidence=round(min(fv.confidence, spec.confidence), 3),
+                cell=fv.cell, raw=fv.raw, source="derived",
+                notes=["from the cable specification"])
+        if source == "size_mm2" and "spec_text" not in f:
+            f["spec_text"] = fv.model_copy(update={"value": " ".join(fv.raw.split())})
+
+
+def _bus_from_metadata(table: Table) -> FieldValue | None:
+    for key in _BUS_META_KEYS:
+        value = table.metadata.get(key)
+        if value:
+            return FieldValue(value=value, confidence=0.75, raw=value,
+                              source="header", notes=[f"from the title block ({key})"])
+    return None
+
+
+def _first_text_col(grid: SheetGrid, r: int, table: Table) -> int:
+    for col in table.columns:
+        if isinstance(grid.value(r, col.index), str) and grid.value(r, col.index):
+            return col.index
+    return table.columns[0].index
+
+
+def _has_name(record: Record, names) -> bool:
+    return any(record.get(n) not in (None, "") for n in names)
+
+
+def _serial(value) -> bool:
+    text = str(value).strip().rstrip(").:").lstrip("(")
+    return text.isdigit() and len(text) <= 4
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0

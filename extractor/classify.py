@@ -1,0 +1,216 @@
+"""Classification of tables and sheets, with the evidence behind each verdict.
+
+Each classifier is a small registered object that looks at the candidate
+mapping of a table (before fields are assigned) and either claims the table
+for its kind, with a confidence and reasons, or passes. The first claim in
+registry order wins; a table nobody claims is ``other``. Look-alikes (time
+series, catalogues, tag lists without ratings) fail the claims because they
+lack what the kind needs: an identifier and a rating for loads, two ends or
+a size for cables, a board name and a rating for buses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .grid import SheetGrid
+from .mapping import TableMapping
+from .tables import Table
+from .vocabulary import normalize_header
+
+_BUS_WORDS = re.compile(
+    r"\b(bus|busbar|board|panel|switchboard|swbd|mcc|node|substation|"
+    r"tableau|verteiler)\b"
+)
+_BUS_HEADER = re.compile(r"\b(bus|busbar|board|switchboard|swbd|panel)\b")
+LOAD_RATINGS = ("rated_power_kw", "rated_power_kva", "current_a")
+CABLE_BODY = ("size_mm2", "spec_text", "cores", "insulation", "armour", "runs",
+              "length_m", "conductor")
+
+
+@dataclass(slots=True)
+class Verdict:
+    """A kind, how sure, and why."""
+
+    kind: str
+    confidence: float
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        return {
+            "load_schedule": ("load",),
+            "cable_schedule": ("cable",),
+            "feeder_schedule": ("load", "cable"),
+            "bus_schedule": ("bus",),
+        }.get(self.kind, ())
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What the classifiers look at."""
+
+    table: Table
+    grid: SheetGrid
+    mapping: TableMapping
+    sheet_words: str
+
+    def best(self, record: str, name: str, min_fit: float = 0.5):
+        """The strongest candidate column for a field, or None."""
+        best = None
+        for cands in self.mapping.candidates.values():
+            for c in cands:
+                if c.record == record and c.field == name and c.fit >= min_fit:
+                    if best is None or c.confidence > best.confidence:
+                        best = c
+        return best
+
+    def has_phase_power(self) -> bool:
+        return any(g.record == "load" for g in self.mapping.phase_groups)
+
+
+class Classifier:
+    """Base: ``judge`` returns a verdict or None."""
+
+    name = "classifier"
+    kind = "other"
+
+    def judge(self, ev: Evidence) -> Verdict | None:
+        raise NotImplementedError
+
+
+class TimeSeries(Classifier):
+    """Meter logs: a column of many timestamps is never a schedule."""
+
+    name, kind = "time-series", "other"
+
+    def judge(self, ev):
+        for col in ev.table.columns:
+            stamps = [ev.grid.value(r.index, col.index) for r in ev.table.rows[:200]
+                      if r.role == "data"]
+            stamps = [v for v in stamps if isinstance(v, (date, datetime))]
+            if len(set(stamps)) >= 10:
+                return Verdict("other", 0.9, [
+                    f"column {col.header!r} holds {len(set(stamps))} timestamps: "
+                    "a time series, not a schedule"])
+        return None
+
+
+class FeederOrCableWithEnds(Classifier):
+    """Two ends named per row: a cable schedule, or a feeder schedule."""
+
+    name, kind = "cable-ends", "cable_schedule"
+
+    def judge(self, ev):
+        start, end = ev.best("cable", "from_ref"), ev.best("cable", "to_ref")
+        if not (start and end) or start.column is end.column:
+            return None
+        if min(start.score, end.score) < 0.95:
+            return None
+        reasons = [f"from {start.column.header!r}", f"to {end.column.header!r}"]
+        rating = _load_rating(ev)
+        if rating:
+            return Verdict("feeder_schedule", 0.85, reasons + [rating])
+        conf = min(0.95, 0.6 + 0.1 * _count(ev, "cable", CABLE_BODY))
+        return Verdict("cable_schedule", conf, reasons)
+
+
+class BusList(Classifier):
+    """Boards or buses named in the first column, with ratings."""
+
+    name, kind = "bus-list", "bus_schedule"
+
+    def judge(self, ev):
+        tag = ev.best("bus", "tag", 0.7)
+        if tag is None:
+            return None
+        header = normalize_header(tag.column.header)
+        named = bool(_BUS_HEADER.search(header))
+        by_sheet = bool(_BUS_WORDS.search(ev.sheet_words))
+        facts = [n for n in ("voltage_v", "rated_current_a", "short_circuit_ka",
+                             "parent_bus") if ev.best("bus", n, 0.6)]
+        first = tag.column is ev.table.columns[0]
+        if named and (facts or first) and (first or not _load_rating(ev)):
+            return Verdict("bus_schedule", 0.9, [
+                f"board names under {tag.column.header!r}"] + facts)
+        if by_sheet and facts and not _load_rating(ev):
+            return Verdict("bus_schedule", 0.7, [
+                f"sheet name {ev.table.sheet!r} names buses"] + facts)
+        return None
+
+
+class LoadList(Classifier):
+    """An identifier and a rating per row: loads, or feeders with cables."""
+
+    name, kind = "load-list", "load_schedule"
+
+    def judge(self, ev):
+        rating = _load_rating(ev)
+        ident = _identifier(ev)
+        if not (rating and ident):
+            return None
+        extras = _count(ev, "load", ("power_factor", "efficiency", "voltage_v",
+                                     "phases", "demand_factor", "starting_method"))
+        cable = _count(ev, "cable", CABLE_BODY)
+        conf = min(0.97, 0.65 + 0.07 * extras)
+        reasons = [rating, ident]
+        if cable >= 2 and (ev.best("cable", "size_mm2") or ev.best("cable", "spec_text")
+                           or ev.best("cable", "cores")):
+            return Verdict("feeder_schedule", conf, reasons + [
+                f"{cable} cable columns on the same rows"])
+        return Verdict("load_schedule", conf, reasons)
+
+
+class CableList(Classifier):
+    """Tagged cables with a size or a specification."""
+
+    name, kind = "cable-list", "cable_schedule"
+
+    def judge(self, ev):
+        tag = ev.best("cable", "tag", 0.7)
+        body = [n for n in ("size_mm2", "spec_text", "cores")
+                if ev.best("cable", n, 0.6)]
+        if tag and body and tag.score >= 0.85:
+            return Verdict("cable_schedule", 0.75, [
+                f"cable tags under {tag.column.header!r}"] + body)
+        return None
+
+
+REGISTRY: list[Classifier] = [
+    TimeSeries(), FeederOrCableWithEnds(), BusList(), LoadList(), CableList(),
+]
+
+
+def classify(ev: Evidence, disabled: frozenset[str] = frozenset()) -> Verdict:
+    """The first claim of the registered classifiers, or ``other``."""
+    for clf in REGISTRY:
+        if clf.name in disabled:
+            continue
+        verdict = clf.judge(ev)
+        if verdict is not None:
+            return verdict
+    return Verdict("other", 0.6, ["no identifier with ratings, ends or sizes"])
+
+
+def _load_rating(ev: Evidence) -> str | None:
+    for name in LOAD_RATINGS:
+        cand = ev.best("load", name, 0.5)
+        if cand and cand.score >= 0.75:
+            return f"{name} from {cand.column.header!r}"
+    if ev.has_phase_power():
+        return "power per phase"
+    return None
+
+
+def _identifier(ev: Evidence) -> str | None:
+    for name in ("tag", "description", "source_bus"):
+        cand = ev.best("load", name, 0.5)
+        if cand and cand.score >= 0.8:
+            return f"{name} from {cand.column.header!r}"
+    return None
+
+
+def _count(ev: Evidence, record: str, names) -> int:
+    return sum(1 for n in names if ev.best(record, n, 0.5))

@@ -1,0 +1,33 @@
+"""The short terminal summary of one extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .report import Report
+
+
+def print_summary(report: Report, written: list[Path]) -> None:
+    """Sheets with their kind and counts, totals, and where results went."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"{Path(report.source).name}", title_justify="left")
+    for name in ("sheet", "kind", "confidence", "loads", "cables", "buses"):
+        table.add_column(name, justify="right" if name not in ("sheet", "kind")
+                         else "left")
+    for sheet in report.sheets:
+        table.add_row(sheet.name, sheet.kind, f"{sheet.confidence:.2f}",
+                      str(sheet.loads), str(sheet.cables), str(sheet.buses))
+    console.print(table)
+    doubtful = sum(1 for k in ("load", "cable", "bus") for r in report.records(k)
+                   for fv in r.fields().values() if fv.confidence < 0.6)
+    console.print(
+        f"{len(report.loads)} loads, {len(report.cables)} cables, "
+        f"{len(report.buses)} buses; confidence {report.confidence:.2f}; "
+        f"{doubtful} doubtful values; {len(report.findings)} findings; "
+        f"{report.performance.total_seconds:.2f} s"
+    )
+    for path in written:
+        console.print(f"wrote {path}")

@@ -1,0 +1,451 @@
+"""Finding tables in a sheet grid, on any row.
+
+A table is a header block (a field row, optionally group rows above it with
+merged cells, sub-header rows and a units row below it) and the body under
+it. Every body row gets a role: data, section (a board or area heading whose
+name becomes the source of the rows under it), total, spare, incomer, label,
+note, header (a header repeated per printed page) or blank. Several tables in
+a sheet are found separately: stacked, side by side, or the mirrored halves
+of a panel schedule.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .grid import Cell, CellError, SheetGrid, is_blank
+from .values import normalize_unit, unit_from_header
+from .vocabulary import Vocabulary, normalize_header
+
+MAX_HEADER_SCAN_ROWS = 5000
+MAX_BLANK_RUN = 6
+MIN_FIELD_MATCHES = 2
+STRONG_MATCH = 0.85
+
+_NUMBERISH = re.compile(r"^\s*[-+]?\(?\d[\d,\s]*(\.\d+)?\)?\s*[a-zA-Z%²°/.]{0,8}\s*$")
+_TOTAL = re.compile(
+    r"^\s*(sub[\s-]?total|grand\s+total|total|totals|sum|summe|gesamt|somme|"
+    r"sous[\s-]?total)\b",
+    re.I,
+)
+_SPARE = re.compile(
+    r"^\s*(spare|space|reserve|réserve|future|provision|vacant|frei)\b", re.I
+)
+_INCOMER = re.compile(r"^\s*(incomer|incoming|main incomer|arrivée|einspeisung)\b",
+                      re.I)
+_NOTE = re.compile(r"^\s*(notes?|legend|remarks?|nb|n\.b\.|abbreviations?|"
+                   r"key|hinweis|remarque)\b\s*[:.\-]?", re.I)
+_SERIAL = re.compile(r"^\s*\(?[a-z]?\d{1,4}[).:]?\s*$", re.I)
+_PLACEHOLDER = {"--", "-", "—", "–", "n/a", "na", "tbc", "tba", "x", " x "}
+
+
+@dataclass(slots=True)
+class Column:
+    """One column of a table: its combined header text and unit."""
+
+    index: int
+    parts: list[str]
+    unit: str | None = None
+    group_width: int = 1
+
+    @property
+    def header(self) -> str:
+        return " / ".join(self.parts)
+
+
+@dataclass(slots=True)
+class Row:
+    """One body row and what it is."""
+
+    index: int
+    role: str
+    label: str | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    """A header block and the body under it."""
+
+    sheet: str
+    index: int
+    header_rows: list[int]
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    units_row: int | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def column(self, index: int) -> Column | None:
+        for col in self.columns:
+            if col.index == index:
+                return col
+        return None
+
+
+def text_of(value: Cell) -> str:
+    """A cell as the text a reader sees."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_numberish(value: Cell) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and bool(_NUMBERISH.match(value))
+
+
+def is_placeholder(value: Cell) -> bool:
+    return isinstance(value, str) and value.strip().lower() in _PLACEHOLDER
+
+
+def find_tables(grid: SheetGrid, vocab: Vocabulary) -> list[Table]:
+    """Every table of the sheet, top to bottom, left to right."""
+    tables: list[Table] = []
+    merged = _merge_map(grid)
+    row = 0
+    limit = min(grid.n_rows, MAX_HEADER_SCAN_ROWS)
+    while row < grid.n_rows:
+        header = _next_header_row(grid, vocab, merged, row, limit)
+        if header is None:
+            break
+        found = _tables_at(grid, vocab, merged, header, len(tables))
+        if not found:
+            row = header + 1
+            continue
+        tables.extend(found)
+        end = max(t.rows[-1].index if t.rows else t.header_rows[-1] for t in found)
+        row = max(end + 1, header + 1)
+        limit = min(grid.n_rows, row + MAX_HEADER_SCAN_ROWS)
+    return tables
+
+
+# -- header rows -----------------------------------------------------------
+
+
+def _merge_map(grid: SheetGrid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """Top-left cell of every merged range -> the range."""
+    return {
+        (m.first_row, m.first_col): (m.first_row, m.first_col, m.last_row, m.last_col)
+        for m in grid.merged
+        if m.last_row - m.first_row < 50 and m.last_col - m.first_col < 200
+    }
+
+
+def _row_cells(grid: SheetGrid, r: int) -> list[tuple[int, Cell]]:
+    if r >= grid.n_rows:
+        return []
+    return [(c, v) for c, v in enumerate(grid.rows[r]) if not is_blank(v)]
+
+
+def _field_matches(vocab: Vocabulary, cells: list[tuple[int, Cell]]) -> int:
+    hits = 0
+    for _, value in cells:
+        if isinstance(value, str) and len(value) <= 80:
+            matches = vocab.matches(value)
+            if matches and matches[0].score >= STRONG_MATCH:
+                hits += 1
+    return hits
+
+
+def _header_like(cells: list[tuple[int, Cell]]) -> bool:
+    texts = [v for _, v in cells if isinstance(v, str) and not is_numberish(v)]
+    return len(cells) >= 2 and len(texts) >= 0.7 * len(cells)
+
+
+def _next_header_row(grid, vocab, merged, start: int, limit: int) -> int | None:
+    """The first row from ``start`` that reads as a field row."""
+    for r in range(start, limit):
+        if r in grid.hidden_rows:
+            continue
+        cells = _row_cells(grid, r)
+        if not _header_like(cells):
+            continue
+        hits = _field_matches(vocab, cells)
+        if hits < MIN_FIELD_MATCHES:
+            continue
+        below = _field_matches(vocab, _row_cells(grid, r + 1))
+        if below > hits and _header_like(_row_cells(grid, r + 1)):
+            continue
+        return r
+    return None
+
+
+def _header_block(grid, merged, field_row: int) -> tuple[list[int], int | None]:
+    """Group rows above and sub-header or units rows below the field row."""
+    rows = [field_row]
+    r = field_row - 1
+    while r >= 0 and field_row - r <= 3 and _is_group_row(grid, merged, r, field_row):
+        rows.insert(0, r)
+        r -= 1
+    units_row = None
+    r = field_row + 1
+    while r < grid.n_rows and r - field_row <= 3:
+        cells = _row_cells(grid, r)
+        if not cells:
+            break
+        if _is_units_row(cells):
+            units_row = r
+            rows.append(r)
+            r += 1
+            continue
+        if units_row is None and _is_subheader_row(grid, merged, rows, cells):
+            rows.append(r)
+            r += 1
+            continue
+        break
+    return rows, units_row
+
+
+def _is_group_row(grid, merged, r: int, field_row: int) -> bool:
+    cells = _row_cells(grid, r)
+    if len(cells) < 2:
+        return False
+    for c, value in cells:
+        span = merged.get((r, c))
+        if not isinstance(value, str) or span is None:
+            return False
+        spans_columns = span[3] > span[1]
+        reaches_field_row = span[2] >= field_row
+        if not (spans_columns or reaches_field_row):
+            return False
+    return True
+
+
+def _is_units_row(cells: list[tuple[int, Cell]]) -> bool:
+    units = sum(
+        1 for _, v in cells
+        if isinstance(v, str) and normalize_unit(v.strip().strip("()[]")) is not None
+    )
+    return units >= 2 and units >= 0.5 * len(cells)
+
+
+def _is_subheader_row(grid, merged, header_rows, cells) -> bool:
+    if not _header_like(cells) or any(is_numberish(v) for _, v in cells):
+        return False
+    covered = 0
+    for c, _ in cells:
+        for r in header_rows:
+            span = _span_covering(merged, r, c)
+            if span and span[3] > span[1]:
+                covered += 1
+                break
+    return covered >= 0.5 * len(cells)
+
+
+def _span_covering(merged, r: int, c: int):
+    for (r0, c0), span in merged.items():
+        if r0 <= r <= span[2] and c0 <= c <= span[3]:
+            return span
+    return None
+
+
+# -- columns ---------------------------------------------------------------
+
+
+def _columns(grid, merged, header_rows, units_row) -> list[Column]:
+    parts: dict[int, list[str]] = {}
+    widths: dict[int, int] = {}
+    for r in header_rows:
+        if r == units_row:
+            continue
+        for c, value in _row_cells(grid, r):
+            text = " ".join(text_of(value).split())
+            span = merged.get((r, c), (r, c, r, c))
+            for cc in range(c, span[3] + 1):
+                bucket = parts.setdefault(cc, [])
+                if text and text not in bucket:
+                    bucket.append(text)
+                widths[cc] = max(widths.get(cc, 1), span[3] - span[1] + 1)
+    units = {}
+    if units_row is not None:
+        for c, value in _row_cells(grid, units_row):
+            text = text_of(value).strip("()[] ")
+            if normalize_unit(text):
+                units[c] = normalize_unit(text)
+            elif c in parts or c - 1 in parts:
+                parts.setdefault(c, []).append(text)
+    columns = []
+    for c in sorted(parts):
+        unit = units.get(c) or _unit_of(parts[c])
+        columns.append(Column(c, parts[c], unit, widths.get(c, 1)))
+    return columns
+
+
+_LETTER_LABEL = re.compile(r"^[^\W\d_]+[\s_-]+[A-Z]$")
+
+
+def _unit_of(parts: list[str]) -> str | None:
+    """The unit a header names; "Node A" or "Phase B" name no unit."""
+    for text in reversed(parts):
+        if _LETTER_LABEL.match(text.strip()):
+            continue
+        unit = unit_from_header(text)
+        if unit:
+            return unit
+    return None
+
+
+def _split_blocks(columns: list[Column]) -> list[list[Column]]:
+    """Side-by-side tables: column runs separated by an empty column."""
+    blocks: list[list[Column]] = []
+    for col in columns:
+        if blocks and col.index == blocks[-1][-1].index + 1:
+            blocks[-1].append(col)
+        else:
+            blocks.append([col])
+    return blocks
+
+
+def _split_mirrored(block: list[Column]) -> list[list[Column]]:
+    """The two halves of a panel schedule whose headers read as a mirror."""
+    named = [c for c in block if c.group_width == 1]
+    keys = [normalize_header(c.header) for c in named]
+    k = 0
+    while k < len(keys) // 2 and keys[k] and keys[k] == keys[-1 - k]:
+        k += 1
+    if k < 2:
+        return [block]
+    left_edge, right_edge = named[k - 1].index, named[-k].index
+    left = [c for c in block if c.index <= left_edge]
+    right = [c for c in block if c.index >= right_edge]
+    middle = [c for c in block if left_edge < c.index < right_edge]
+    seen: set[str] = set()
+    for col in middle:
+        if col.group_width > 1 and col.header in seen:
+            right.append(col)
+        else:
+            left.append(col)
+            if col.group_width > 1:
+                seen.add(col.header)
+            else:
+                right.append(col)
+    right.sort(key=lambda c: c.index)
+    return [left, right]
+
+
+def _tables_at(grid, vocab, merged, field_row: int, first_index: int) -> list[Table]:
+    header_rows, units_row = _header_block(grid, merged, field_row)
+    columns = _columns(grid, merged, header_rows, units_row)
+    tables = []
+    for block in _split_blocks(columns):
+        for half in _split_mirrored(block):
+            if _field_matches(vocab, [(c.index, c.header) for c in half]) < 1:
+                continue
+            table = Table(grid.name, first_index + len(tables), header_rows, half,
+                          units_row=units_row)
+            table.metadata = _metadata(grid, header_rows[0])
+            table.rows = _body(grid, table)
+            tables.append(table)
+    return tables
+
+
+# -- body ------------------------------------------------------------------
+
+
+def _metadata(grid: SheetGrid, first_header_row: int) -> dict[str, str]:
+    """Key-value pairs of a title block above the table."""
+    meta: dict[str, str] = {}
+    for r in range(max(0, first_header_row - 12), first_header_row):
+        cells = _row_cells(grid, r)
+        for i, (c, value) in enumerate(cells):
+            if not isinstance(value, str):
+                continue
+            key = value.strip().rstrip(":").strip()
+            if not key or len(key) > 40:
+                continue
+            nxt = cells[i + 1][1] if i + 1 < len(cells) else None
+            if nxt is not None and (value.strip().endswith(":") or c + 3 > cells[i + 1][0]):
+                meta.setdefault(key.lower(), " ".join(text_of(nxt).split()))
+    return meta
+
+
+def _body(grid: SheetGrid, table: Table) -> list[Row]:
+    cols = [c.index for c in table.columns]
+    lo, hi = cols[0], cols[-1]
+    colset = set(cols)
+    header_sig = _signature(grid, table.header_rows[-1], colset)
+    rows: list[Row] = []
+    blank_run = 0
+    data_width = 0
+    for r in range(table.header_rows[-1] + 1, grid.n_rows):
+        line = grid.rows[r]
+        cells = [(c, line[c]) for c in range(lo, min(hi + 1, len(line)))
+                 if c in colset and not is_blank(line[c])]
+        if not cells:
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if r in grid.hidden_rows:
+            rows.append(Row(r, "hidden"))
+            continue
+        if _signature(grid, r, colset) == header_sig:
+            rows.append(Row(r, "header"))
+            continue
+        row = _classify_row(r, cells, cols, data_width)
+        if row.role == "data":
+            data_width = max(data_width, len(cells))
+        rows.append(row)
+    return rows
+
+
+def _signature(grid: SheetGrid, r: int, colset: set[int]) -> tuple[str, ...]:
+    line = grid.rows[r] if r < grid.n_rows else []
+    return tuple(normalize_header(text_of(line[c])) for c in sorted(colset)
+                 if c < len(line) and not is_blank(line[c]))
+
+
+def _classify_row(r: int, cells, cols: list[int], data_width: int) -> Row:
+    texts = [(c, v.strip()) for c, v in cells if isinstance(v, str)]
+    for _, text in texts:
+        if _TOTAL.match(text):
+            return Row(r, "total", text)
+    first = texts[0][1] if texts else ""
+    first_col = texts[0][0] if texts else None
+    if first and _INCOMER.match(first):
+        return Row(r, "incomer", first)
+    meaningful = [v for _, v in cells if not _is_serial(v) and not is_placeholder(v)]
+    if first and _NOTE.match(first) and len(cells) <= 2:
+        return Row(r, "note", first)
+    if first and _SPARE.match(first) and len(meaningful) <= max(3, len(cells) // 2):
+        return Row(r, "spare", first)
+    if any(_SPARE.fullmatch(t) for _, t in texts[:3]) and len(meaningful) <= 3:
+        return Row(r, "spare", first)
+    if first and first.endswith(":") and len(cells) <= 2 and not is_numberish(first):
+        return Row(r, "label", first.rstrip(": "))
+    if _is_section(cells, texts, cols, data_width, first_col):
+        return Row(r, "section", " ".join(first.split()))
+    if len(cells) == 1 and len(first) > 60:
+        return Row(r, "note", first)
+    return Row(r, "data")
+
+
+def _is_section(cells, texts, cols, data_width, first_col) -> bool:
+    if not texts or first_col is None or len(texts[0][1]) < 2:
+        return False
+    if is_numberish(texts[0][1]) or _SPARE.match(texts[0][1]):
+        return False
+    if first_col not in cols[:3]:
+        return False
+    others = [v for c, v in cells if c != first_col]
+    if any(isinstance(v, str) and not is_numberish(v) for v in others):
+        return False
+    if len(cols) < 3:
+        return False
+    if data_width and len(cells) > max(1, data_width // 4):
+        return False
+    return len(others) <= 1
+
+
+def _is_serial(value: Cell) -> bool:
+    if isinstance(value, bool) or isinstance(value, CellError):
+        return True
+    if isinstance(value, (int, float)):
+        return float(value).is_integer() and 0 <= value < 10000
+    return bool(_SERIAL.match(str(value)))
