@@ -26,6 +26,7 @@ _BUS_WORDS = re.compile(
 )
 _BUS_HEADER = re.compile(r"\b(bus|busbar|board|switchboard|swbd|panel)\b")
 LOAD_RATINGS = ("rated_power_kw", "rated_power_kva", "current_a")
+LOAD_POWER = ("rated_power_kw", "rated_power_kva")
 CABLE_BODY = ("size_mm2", "spec_text", "cores", "insulation", "armour", "runs",
               "length_m", "conductor")
 
@@ -110,7 +111,7 @@ class FeederOrCableWithEnds(Classifier):
         if min(start.score, end.score) < 0.95:
             return None
         reasons = [f"from {start.column.header!r}", f"to {end.column.header!r}"]
-        rating = _load_rating(ev)
+        rating = _load_rating(ev, LOAD_POWER)
         if rating:
             return Verdict("feeder_schedule", 0.85, reasons + [rating])
         conf = min(0.95, 0.6 + 0.1 * _count(ev, "cable", CABLE_BODY))
@@ -194,8 +195,8 @@ def classify(ev: Evidence, disabled: frozenset[str] = frozenset()) -> Verdict:
     return Verdict("other", 0.6, ["no identifier with ratings, ends or sizes"])
 
 
-def _load_rating(ev: Evidence) -> str | None:
-    for name in LOAD_RATINGS:
+def _load_rating(ev: Evidence, names=LOAD_RATINGS) -> str | None:
+    for name in names:
         cand = ev.best("load", name, 0.5)
         if cand and cand.score >= 0.75:
             return f"{name} from {cand.column.header!r}"
