@@ -1,0 +1,625 @@
+"""Reading a workbook file into sheet grids.
+
+``read_workbook`` is the one way in: it checks the path and the limits,
+recognises the format from the file's content, reads xlsx, xlsm, xlsb, xls
+and ods through python-calamine and delimited text through ``csv_source``,
+then adds what calamine leaves out (error cells, hidden rows and columns)
+from the package XML. Every failure reaches the caller as one of the
+product's own errors, naming the file and saying what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import struct
+import time
+import zipfile
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
+
+import python_calamine as calamine
+
+from . import package_xml
+from .csv_source import read_csv, sniff_encoding
+from .errors import (
+    EncryptedWorkbookError,
+    ExtractError,
+    InputError,
+    LimitExceededError,
+    WorkbookError,
+)
+from .grid import Cell, CellError, MergedRange, SheetGrid, WorkbookGrids, is_blank
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv")
+WORKBOOK_SUFFIXES = {
+    ".xlsx": "xlsx",
+    ".xltx": "xlsx",
+    ".xlsm": "xlsm",
+    ".xltm": "xlsm",
+    ".xlam": "xlsm",
+    ".xlsb": "xlsb",
+    ".xls": "xls",
+    ".xlt": "xls",
+    ".xla": "xls",
+    ".ods": "ods",
+}
+HEAD_BYTES = 8192
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_XML_FORMATS = ("xlsx", "xlsm")
+_ENCRYPTED = (
+    "the workbook is password-protected; save an unprotected copy and try again"
+)
+_RESAVE = "open it in Excel and save it as .xlsx, then try again"
+_EXCEL_CAN_OPEN = (
+    "a web page (HTML)",
+    "a single-file web page (MHTML)",
+    "an Excel 2003 XML spreadsheet",
+)
+_ENGINE_ERRORS = (
+    calamine.CalamineError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    ParseError,
+    ValueError,
+    KeyError,
+    RuntimeError,
+    NotImplementedError,
+    struct.error,
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large a workbook may be before reading it is refused."""
+
+    max_cells_per_sheet: int = 50_000_000
+    max_inflated_bytes: int = 4 * 1024**3  # sum of uncompressed zip members
+    max_file_bytes: int = 2 * 1024**3
+
+
+def detect_format(path: str | os.PathLike[str]) -> str:
+    """The file's format from its content, falling back to its extension.
+
+    Returns one of ``FORMATS``. Raises WorkbookError for files that are not
+    workbooks (a web page saved as .xls, a Word document, unknown binary
+    data) and EncryptedWorkbookError for password-protected workbooks.
+    """
+    file, _ = _check_path(path)
+    head = _read_head(file)
+    with _engine_errors(file):
+        if head.startswith(_ZIP_MAGIC):
+            return _zip_format(file)
+        if head.startswith(_OLE_MAGIC):
+            return _ole_format(file)
+        return _text_format(file, head)
+
+
+def read_workbook(
+    path: str | os.PathLike[str],
+    *,
+    limits: Limits | None = None,
+    sheets: list[str] | None = None,
+) -> WorkbookGrids:
+    """Read every sheet (or those named in ``sheets``) of a workbook file.
+
+    Values come as calamine gives them (cached results for formulas), with
+    error cells as CellError, rows trimmed of trailing empty ones, and
+    hidden rows, hidden columns and merged ranges where the format has them.
+    """
+    started = time.perf_counter()
+    limits = limits or Limits()
+    file, size = _check_path(path)
+    if size > limits.max_file_bytes:
+        raise LimitExceededError(
+            f"the file is {size:,} bytes, more than the limit of "
+            f"{limits.max_file_bytes:,}; raise max_file_bytes to read it",
+            path=str(file),
+        )
+    fmt = detect_format(file)
+    with _engine_errors(file):
+        if fmt == "csv":
+            book = _read_text(file, limits, sheets)
+        else:
+            book = _read_package(file, fmt, limits, sheets)
+    log.info(
+        "read %s (%s): %d sheets in %.3f s",
+        file,
+        fmt,
+        len(book.sheets),
+        time.perf_counter() - started,
+    )
+    return book
+
+
+def read_sheet_names(path: str | os.PathLike[str]) -> list[str]:
+    """The names of all sheets, chart sheets included, in workbook order."""
+    file, _ = _check_path(path)
+    fmt = detect_format(file)
+    if fmt == "csv":
+        return [file.stem]
+    with _engine_errors(file):
+        if fmt in _XML_FORMATS:
+            with zipfile.ZipFile(file) as zf:
+                names = list(package_xml.sheet_parts(zf))
+            if names:
+                return names
+        with _open_calamine(file, fmt) as book:
+            return list(book.sheet_names)
+
+
+# -- checking the path and recognising the format ---------------------------
+
+
+def _check_path(path: str | os.PathLike[str]) -> tuple[Path, int]:
+    file = Path(path)
+    try:
+        info = file.stat()
+    except FileNotFoundError:
+        raise InputError("file not found; check the path", path=str(file)) from None
+    except OSError as exc:
+        raise _os_error(file, exc) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(
+            "this is a folder, not a file; give the path of a workbook in it",
+            path=str(file),
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("this is not a regular file; check the path", path=str(file))
+    if info.st_size == 0:
+        raise WorkbookError(
+            "the file is empty (0 bytes); check that it was saved completely "
+            "and try again",
+            path=str(file),
+        )
+    return file, info.st_size
+
+
+def _read_head(file: Path) -> bytes:
+    try:
+        with open(file, "rb") as stream:
+            return stream.read(HEAD_BYTES)
+    except OSError as exc:
+        raise _os_error(file, exc) from exc
+
+
+def _zip_format(file: Path) -> str:
+    with zipfile.ZipFile(file) as zf:
+        main = package_xml.workbook_part(zf)
+        names = {name.lower() for name in zf.namelist()}
+        if main and main.lower().endswith(".bin"):
+            return "xlsb"
+        if main and main.lower().endswith(".xml"):
+            macros = "xl/vbaproject.bin" in names
+            return "xlsm" if macros or _content_types_say_macros(zf) else "xlsx"
+        if "mimetype" in names and _is_ods(zf):
+            return "ods"
+    raise WorkbookError(
+        f"the file is {_zip_kind(names)}, not a workbook; check that you chose "
+        "the right file",
+        path=str(file),
+    )
+
+
+def _content_types_say_macros(zf: zipfile.ZipFile) -> bool:
+    try:
+        return b"macroEnabled.main" in zf.read("[Content_Types].xml")
+    except KeyError:
+        return False
+
+
+def _is_ods(zf: zipfile.ZipFile) -> bool:
+    mimetype = zf.read("mimetype").strip()
+    return mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet")
+
+
+def _zip_kind(names: set[str]) -> str:
+    if "word/document.xml" in names:
+        return "a Word document"
+    if "ppt/presentation.xml" in names:
+        return "a PowerPoint presentation"
+    if "mimetype" in names:
+        return "an OpenDocument file other than a spreadsheet"
+    return "a zip archive with no workbook in it"
+
+
+def _ole_format(file: Path) -> str:
+    try:
+        names = {name.lower() for name in ole_entry_names(file)}
+    except (ValueError, IndexError, struct.error) as exc:
+        if WORKBOOK_SUFFIXES.get(file.suffix.lower()) == "xls":
+            return "xls"  # let calamine say what is wrong with it
+        raise WorkbookError(
+            f"the file is a damaged OLE compound file ({_one_line(exc)}); "
+            "check that you chose the right file",
+            path=str(file),
+        ) from exc
+    if names & {"encryptioninfo", "encryptedpackage"}:
+        raise EncryptedWorkbookError(_ENCRYPTED, path=str(file))
+    if names & {"workbook", "book"}:
+        return "xls"
+    if "worddocument" in names:
+        kind = "a Word 97-2003 document"
+    elif "powerpoint document" in names:
+        kind = "a PowerPoint 97-2003 presentation"
+    else:
+        kind = "an OLE compound file with no workbook in it"
+    raise WorkbookError(
+        f"the file is {kind}, not a workbook; check that you chose the right file",
+        path=str(file),
+    )
+
+
+def _text_format(file: Path, head: bytes) -> str:
+    kind = _text_kind(head)
+    suffix = file.suffix.lower()
+    if kind == "text" and suffix not in WORKBOOK_SUFFIXES:
+        return "csv"
+    if kind == "text":
+        kind = "plain text"
+        advice = (
+            "if it holds comma- or tab-separated values, rename it to .csv and "
+            "try again"
+        )
+    elif kind in _EXCEL_CAN_OPEN:
+        advice = _RESAVE
+    else:
+        advice = "check that you chose the right file"
+    raise WorkbookError(
+        f"the file looks like {kind}, not a workbook; {advice}", path=str(file)
+    )
+
+
+def _text_kind(head: bytes) -> str:
+    """What a file that is neither zip nor OLE looks like."""
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    encoding = sniff_encoding(head)
+    if b"\0" in head and not encoding.startswith("utf-16"):
+        return "binary data of an unknown kind"
+    text = head.decode(encoding, "replace").lstrip("\ufeff \t\r\n").lower()
+    if text.startswith("{\\rtf"):
+        return "a rich-text (RTF) document"
+    if text.startswith("mime-version:"):
+        return "a single-file web page (MHTML)"
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "an Excel 2003 XML spreadsheet"
+    if text.startswith("<!doctype html") or "<html" in text[:1024]:
+        return "a web page (HTML)"
+    if text.startswith("<"):
+        return "a web page (HTML)" if "<table" in text else "an XML document"
+    return "text"
+
+
+def ole_entry_names(file: Path) -> list[str]:
+    """Names of the streams and storages in an OLE compound file.
+
+    Reads only the header, the sectors of the allocation table that the
+    directory chain needs, and the directory itself.
+    """
+    with open(file, "rb") as stream:
+        header = stream.read(512)
+        if len(header) < 512 or not header.startswith(_OLE_MAGIC):
+            raise ValueError("not an OLE compound file")
+        shift = struct.unpack_from("<H", header, 30)[0]
+        if shift not in (9, 12):
+            raise ValueError(f"sector size 2**{shift} is not valid")
+        reader = _OleReader(stream, 1 << shift, header)
+        return [
+            name
+            for sector in reader.chain(reader.first_directory)
+            for name in _directory_names(reader.sector(sector))
+        ]
+
+
+class _OleReader:
+    """Sectors and the allocation table of an OLE file, read on demand."""
+
+    END = 0xFFFFFFFE
+
+    def __init__(self, stream: BinaryIO, size: int, header: bytes) -> None:
+        self.stream, self.size = stream, size
+        self.max_sectors = os.fstat(stream.fileno()).st_size // size + 1
+        self.first_directory = struct.unpack_from("<I", header, 48)[0]
+        self.fat_sectors = list(struct.unpack_from("<109I", header, 76))
+        self._read_difat(*struct.unpack_from("<II", header, 68))
+
+    def _read_difat(self, sector: int, count: int) -> None:
+        per_sector = self.size // 4 - 1
+        for _ in range(min(count, self.max_sectors)):
+            if sector >= self.END:
+                break
+            values = struct.unpack(f"<{per_sector + 1}I", self.sector(sector))
+            self.fat_sectors.extend(values[:per_sector])
+            sector = values[per_sector]
+
+    def sector(self, index: int) -> bytes:
+        self.stream.seek((index + 1) * self.size)
+        data: bytes = self.stream.read(self.size)
+        if len(data) < self.size:
+            raise ValueError(f"sector {index} lies past the end of the file")
+        return data
+
+    def chain(self, sector: int) -> Iterator[int]:
+        per_sector = self.size // 4
+        for _ in range(self.max_sectors):
+            if sector >= self.END:
+                return
+            yield sector
+            fat = self.fat_sectors[sector // per_sector]
+            self.stream.seek((fat + 1) * self.size + (sector % per_sector) * 4)
+            sector = struct.unpack("<I", self.stream.read(4))[0]
+        raise ValueError("the directory chain loops")
+
+
+def _directory_names(data: bytes) -> Iterator[str]:
+    for offset in range(0, len(data), 128):
+        entry = data[offset : offset + 128]
+        length, kind = struct.unpack_from("<HB", entry, 64)
+        if kind in (1, 2, 5) and 2 <= length <= 64:
+            yield entry[: length - 2].decode("utf-16-le", "replace")
+
+
+# -- reading ----------------------------------------------------------------
+
+
+def _read_text(file: Path, limits: Limits, wanted: list[str] | None) -> WorkbookGrids:
+    _select([file.stem], wanted, file)
+    book = read_csv(file, max_cells=limits.max_cells_per_sheet)
+    for sheet in book.sheets:
+        _trim_trailing_rows(sheet.rows)
+    return book
+
+
+def _read_package(
+    file: Path, fmt: str, limits: Limits, wanted: list[str] | None
+) -> WorkbookGrids:
+    zf = _open_zip(file, limits) if fmt != "xls" else None
+    # the pool is left (waiting for any scan) before the package is closed
+    try:
+        with ThreadPoolExecutor(1) as pool, _open_calamine(file, fmt) as book:
+            if not book.sheets_metadata:
+                raise WorkbookError(
+                    "the workbook has no sheets in it; check that it opens in Excel",
+                    path=str(file),
+                )
+            metas = _select_metadata(book.sheets_metadata, wanted, file)
+            reader = _SheetReader(file, fmt, limits, book, zf, pool)
+            grids = [reader.read(meta) for meta in metas]
+            notes = [_very_hidden_note(m) for m in metas if _very_hidden(m)]
+    finally:
+        if zf is not None:
+            zf.close()
+    return WorkbookGrids(path=str(file), format=fmt, sheets=grids, notes=notes)
+
+
+def _open_zip(file: Path, limits: Limits) -> zipfile.ZipFile:
+    """Open a zip package once its inflated size is known to be within limits."""
+    zf = zipfile.ZipFile(file)
+    inflated = sum(info.file_size for info in zf.infolist())
+    if inflated > limits.max_inflated_bytes:
+        zf.close()
+        raise LimitExceededError(
+            f"the package would inflate to {inflated:,} bytes, more than the "
+            f"limit of {limits.max_inflated_bytes:,}; raise max_inflated_bytes "
+            "if you trust the file",
+            path=str(file),
+        )
+    return zf
+
+
+@contextmanager
+def _open_calamine(file: Path, fmt: str) -> Iterator[calamine.CalamineWorkbook]:
+    """Open with calamine; by content when the extension names another format."""
+    named = WORKBOOK_SUFFIXES.get(file.suffix.lower(), "")
+    if named.replace("xlsm", "xlsx") == fmt.replace("xlsm", "xlsx"):
+        with calamine.CalamineWorkbook.from_path(str(file)) as book:
+            yield book
+        return
+    with (
+        open(file, "rb") as stream,
+        calamine.CalamineWorkbook.from_filelike(stream) as book,
+    ):
+        yield book
+
+
+def _select_metadata(
+    metas: list[calamine.SheetMetadata], wanted: list[str] | None, file: Path
+) -> list[calamine.SheetMetadata]:
+    names = _select([m.name for m in metas], wanted, file)
+    return [m for m in metas if m.name in names]
+
+
+def _select(names: list[str], wanted: list[str] | None, file: Path) -> set[str]:
+    if wanted is None:
+        return set(names)
+    missing = [name for name in wanted if name not in names]
+    if missing:
+        raise InputError(
+            f"no sheet named {missing[0]!r}; the workbook has "
+            f"{', '.join(repr(n) for n in names)}; check the sheet name",
+            path=str(file),
+            sheet=missing[0],
+        )
+    return set(wanted)
+
+
+class _SheetReader:
+    """Reads the sheets of one open workbook, one at a time."""
+
+    def __init__(
+        self,
+        file: Path,
+        fmt: str,
+        limits: Limits,
+        book: calamine.CalamineWorkbook,
+        zf: zipfile.ZipFile | None,
+        pool: ThreadPoolExecutor,
+    ) -> None:
+        self.file, self.fmt, self.limits = file, fmt, limits
+        self.book, self.zf, self.pool = book, zf, pool
+        self.parts: dict[str, str | None] = {}
+        self.ods: dict[str, package_xml.SheetFacts] = {}
+        if zf is not None and fmt in _XML_FORMATS:
+            self.parts = package_xml.sheet_parts(zf)
+        elif zf is not None and fmt == "ods":
+            self.ods = package_xml.ods_hidden(zf)
+
+    def read(self, meta: calamine.SheetMetadata) -> SheetGrid:
+        """One sheet as a grid; chart and other sheets without cells come empty."""
+        started = time.perf_counter()
+        kind = _enum_name(meta.typ).lower()
+        visible = meta.visible == calamine.SheetVisibleEnum.Visible
+        grid = SheetGrid(name=meta.name, rows=[], visible=visible, kind=kind)
+        if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+            self._fill(grid)
+        log.debug(
+            "sheet %r: %s, %d rows, %.3f s",
+            grid.name,
+            kind,
+            grid.n_rows,
+            time.perf_counter() - started,
+        )
+        return grid
+
+    def _fill(self, grid: SheetGrid) -> None:
+        pending = self._start_scan(grid.name)
+        sheet = self.book.get_sheet_by_name(grid.name)
+        if sheet.end is not None:
+            self._check_cells(grid.name, sheet.end[0] + 1, sheet.end[1] + 1)
+        grid.rows = sheet.to_python(skip_empty_area=False)
+
+        facts = pending.result()
+        self._add_facts(grid, facts)
+        grid.merged = _merged(sheet.merged_cell_ranges) or facts.merged
+
+    def _start_scan(self, name: str) -> Future[package_xml.SheetFacts]:
+        """Check the declared size, then scan the part while calamine parses."""
+        part = self.parts.get(name)
+        if part is None or self.zf is None:
+            done: Future[package_xml.SheetFacts] = Future()
+            done.set_result(self.ods.get(name) or package_xml.SheetFacts())
+            return done
+        dimension = package_xml.read_dimension(self.zf, part)
+        if dimension is not None:
+            self._check_cells(name, *dimension)
+        # both unzipping and calamine's parse run without holding the GIL
+        return self.pool.submit(package_xml.scan_sheet, self.zf, part)
+
+    @staticmethod
+    def _add_facts(grid: SheetGrid, facts: package_xml.SheetFacts) -> None:
+        _put_errors(grid.rows, facts.errors)
+        _trim_trailing_rows(grid.rows)
+        if facts.hidden_rows:
+            grid.hidden_rows = _clamp(facts.hidden_rows, grid.n_rows)
+        if facts.hidden_cols:
+            grid.hidden_cols = _clamp(facts.hidden_cols, grid.n_cols)
+
+    def _check_cells(self, sheet: str, rows: int, cols: int) -> None:
+        limit = self.limits.max_cells_per_sheet
+        if rows * cols > limit:
+            raise LimitExceededError(
+                f"the sheet spans {rows:,} rows by {cols:,} columns, more than "
+                f"the limit of {limit:,} cells; delete the unused rows and "
+                "columns or raise max_cells_per_sheet",
+                path=str(self.file),
+                sheet=sheet,
+            )
+
+
+def _put_errors(rows: list[list[Cell]], errors: list[tuple[int, int, str]]) -> None:
+    """Write error cells back where calamine left empty text."""
+    for row, col, code in errors:
+        while len(rows) <= row:
+            rows.append([])
+        line = rows[row]
+        if len(line) <= col:
+            line.extend([""] * (col + 1 - len(line)))
+        line[col] = CellError(code)
+
+
+def _trim_trailing_rows(rows: list[list[Cell]]) -> None:
+    end = len(rows)
+    while end and all(is_blank(value) for value in rows[end - 1]):
+        end -= 1
+    del rows[end:]
+
+
+def _clamp(spans: list[tuple[int, int]], size: int) -> frozenset[int]:
+    """The indices in the spans that fall inside a grid of ``size``."""
+    found: set[int] = set()
+    for first, last in spans:
+        found.update(range(first, min(last, size - 1) + 1))
+    return frozenset(found)
+
+
+def _merged(
+    ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None,
+) -> list[MergedRange]:
+    return [MergedRange(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges or []]
+
+
+def _enum_name(value: object) -> str:
+    return str(value).rpartition(".")[2]
+
+
+def _very_hidden(meta: calamine.SheetMetadata) -> bool:
+    return bool(meta.visible == calamine.SheetVisibleEnum.VeryHidden)
+
+
+def _very_hidden_note(meta: calamine.SheetMetadata) -> str:
+    return f"sheet {meta.name!r} is very hidden: Excel shows it only through VBA"
+
+
+# -- turning engine failures into the product's errors -----------------------
+
+
+@contextmanager
+def _engine_errors(file: Path) -> Iterator[None]:
+    """Re-raise calamine, zip, XML and OS failures as the product's errors."""
+    try:
+        yield
+    except ExtractError:
+        raise
+    except calamine.PasswordError as exc:
+        raise EncryptedWorkbookError(_ENCRYPTED, path=str(file)) from exc
+    except OSError as exc:
+        raise _os_error(file, exc) from exc
+    except BaseException as exc:
+        if not _is_engine_failure(exc):
+            raise
+        raise WorkbookError(
+            f"the file cannot be read as a workbook ({_one_line(exc)}); {_RESAVE}",
+            path=str(file),
+        ) from exc
+
+
+def _is_engine_failure(exc: BaseException) -> bool:
+    # calamine reports Rust panics as pyo3's PanicException, a BaseException
+    return isinstance(exc, _ENGINE_ERRORS) or type(exc).__name__ == "PanicException"
+
+
+def _os_error(file: Path, exc: OSError) -> InputError:
+    reason = exc.strerror or _one_line(exc)
+    return InputError(
+        f"the file cannot be opened ({reason}); check the path and that you may "
+        "read it",
+        path=str(file),
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
