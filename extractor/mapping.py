@@ -139,7 +139,7 @@ def assign(mapping: TableMapping, records: tuple[str, ...]) -> TableMapping:
     """Choose one field per column and one column per field."""
     pool = [c for cands in mapping.candidates.values() for c in cands
             if c.record in records]
-    pool.sort(key=lambda c: (-c.confidence, c.column.index))
+    pool.sort(key=lambda c: (-c.confidence, c.method != "exact", c.column.index))
     grouped = {c.index for g in mapping.phase_groups if g.record in records
                for c in g.columns}
     used_cols: set[int] = set(grouped)
@@ -282,8 +282,15 @@ def _fits_spec(value, unit) -> bool:
     return spec is not None and (spec.cores is not None or "awg" in value.lower())
 
 
+_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]")
+
+
 def _fits_text(value, unit) -> bool:
-    return isinstance(value, str) and not V.parse_number(value).ok
+    return isinstance(value, str) and bool(_LETTERS.search(value))
+
+
+def _fits_any(value, unit) -> bool:
+    return not isinstance(value, bool) and bool(text_of(value))
 
 
 def _fits_name(value, unit) -> bool:
@@ -311,6 +318,7 @@ _FIT_CHECKS = {
     "quantity": _fits_count,
     "size_mm2": _fits_size,
     "spec_text": _fits_spec,
+    "voltage_rating": _fits_any,
     "tag": _fits_name,
     "source_bus": _fits_name,
     "from_ref": _fits_name,

@@ -216,12 +216,18 @@ def _is_group_row(grid, merged, r: int, field_row: int) -> bool:
     return True
 
 
+_NEUTRAL_UNITS = {"-", "--", "—", "no", "no.", "nos", "nos.", "qty", "pcs", "ea",
+                  "/", "n/a", "p.u."}
+
+
 def _is_units_row(cells: list[tuple[int, Cell]]) -> bool:
-    units = sum(
-        1 for _, v in cells
-        if isinstance(v, str) and normalize_unit(v.strip().strip("()[]")) is not None
-    )
-    return units >= 2 and units >= 0.5 * len(cells)
+    """A row of unit symbols under the header ('-' and 'No.' are neutral)."""
+    texts = [v.strip().strip("()[]") for _, v in cells if isinstance(v, str)]
+    if len(texts) < 0.9 * len(cells):
+        return False
+    counted = [t for t in texts if t.lower() not in _NEUTRAL_UNITS]
+    units = sum(1 for t in counted if normalize_unit(t) is not None)
+    return units >= 2 and units >= 0.5 * len(counted)
 
 
 def _is_subheader_row(grid, merged, header_rows, cells) -> bool:
@@ -267,6 +273,8 @@ def _columns(grid, merged, header_rows, units_row) -> list[Column]:
             text = text_of(value).strip("()[] ")
             if normalize_unit(text):
                 units[c] = normalize_unit(text)
+            elif text.lower() in _NEUTRAL_UNITS:
+                continue
             elif c in parts or c - 1 in parts:
                 parts.setdefault(c, []).append(text)
     columns = []
@@ -420,10 +428,23 @@ def _classify_row(r: int, cells, cols: list[int], data_width: int) -> Row:
     if first and first.endswith(":") and len(cells) <= 2 and not is_numberish(first):
         return Row(r, "label", first.rstrip(": "))
     if _is_section(cells, texts, cols, data_width, first_col):
-        return Row(r, "section", " ".join(first.split()))
+        return Row(r, "section", section_name(first))
     if len(cells) == 1 and len(first) > 60:
         return Row(r, "note", first)
     return Row(r, "data")
+
+
+_SECTION_REMARK = re.compile(r"\s*(\([^)]*\)|\[[^\]]*\])\s*$")
+_SECTION_WORDS = re.compile(r"^(section|board|panel|area|fed from|feeder)\s*[:\-]\s*",
+                            re.I)
+
+
+def section_name(text: str) -> str:
+    """The board named by a section row: 'MCC-02 (Utility)' -> 'MCC-02'."""
+    name = " ".join(text.split())
+    name = _SECTION_WORDS.sub("", name)
+    stripped = _SECTION_REMARK.sub("", name)
+    return stripped or name
 
 
 def _is_section(cells, texts, cols, data_width, first_col) -> bool:
