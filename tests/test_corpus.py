@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,10 @@ import pytest
 from extractor.expected import check_report, load_labels
 from extractor.pipeline import extract_file
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(
+    os.environ.get("EXTRACT_CORPUS")
+    or Path(__file__).resolve().parents[2] / "shared" / "corpus"
+)
 LABELS = CORPUS / "expected.toml"
 
 pytestmark = pytest.mark.skipif(not LABELS.exists(), reason="corpus not present")
