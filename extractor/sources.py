@@ -134,7 +134,7 @@ def read_workbook(
             book = _read_text(file, limits, sheets)
         else:
             book = _read_package(file, fmt, limits, sheets)
-    log.info(
+    log.debug(
         "read %s (%s): %d sheets in %.3f s",
         file,
         fmt,

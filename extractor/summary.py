@@ -27,7 +27,8 @@ def print_summary(report: Report, written: list[Path]) -> None:
         f"{len(report.loads)} loads, {len(report.cables)} cables, "
         f"{len(report.buses)} buses; confidence {report.confidence:.2f}; "
         f"{doubtful} doubtful values; {len(report.findings)} findings; "
-        f"{report.performance.total_seconds:.2f} s"
+        f"{report.performance.total_seconds:.2f} s",
+        soft_wrap=True, highlight=False,
     )
     for path in written:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", soft_wrap=True, highlight=False)

@@ -1,0 +1,106 @@
+"""The command line, run in-process: exit codes, messages and outputs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from extractor.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "sample_project.xlsx"
+
+
+def test_run_writes_results_next_to_a_copy_of_the_input(tmp_path, capsys):
+    book = tmp_path / "project.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+    before = book.read_bytes()
+
+    assert main(["run", str(book), "--json", str(tmp_path / "r.json")]) == 0
+
+    out = capsys.readouterr().out
+    assert "24 loads, 27 cables, 5 buses" in out
+    assert f"wrote {tmp_path / 'project.results.xlsx'}" in out
+    assert book.read_bytes() == before
+    wb = openpyxl.load_workbook(tmp_path / "project.results.xlsx")
+    assert wb.sheetnames == ["Loads", "Cables", "Buses", "Sheets", "Mapping",
+                             "Findings", "Performance", "Legend"]
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert [s["kind"] for s in report["sheets"]] == [
+        "load_schedule", "cable_schedule", "bus_schedule", "other", "other"]
+    first = report["loads"][0]
+    assert first["tag"] == {"value": "P-101A", "confidence": 0.95,
+                            "cell": "Load List!B10", "raw": "P-101A",
+                            "source": "cell", "notes": []}
+    assert first["source_bus"]["value"] == "MCC-01"
+    assert first["source_bus"]["source"] == "section"
+
+
+def test_existing_results_need_force(tmp_path, capsys):
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"keep me")
+
+    code = main(["run", str(SAMPLE), "-o", str(out)])
+
+    assert code == 7
+    assert out.read_bytes() == b"keep me"
+    err = capsys.readouterr().err.strip()
+    assert err == (f"error: {out}: the file already exists; pass --force to "
+                   "replace it or choose another path")
+    assert main(["run", str(SAMPLE), "-o", str(out), "--force", "-q"]) == 0
+    assert out.read_bytes()[:2] == b"PK"
+
+
+def test_output_never_replaces_the_input(tmp_path, capsys):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+
+    assert main(["run", str(book), "-o", str(book), "--force"]) == 7
+    assert "would overwrite the input" in capsys.readouterr().err
+    assert book.read_bytes() == SAMPLE.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code", "message"),
+    [
+        ("missing.xlsx", None, 3, "file not found; check the path"),
+        ("empty.xlsx", b"", 4, "the file is empty (0 bytes)"),
+        ("page.xls", b"<html><table><tr><td>1</td></tr></table></html>", 4,
+         "looks like a web page (HTML)"),
+    ],
+)
+def test_bad_input_is_one_line_with_its_exit_code(tmp_path, capsys, name, content,
+                                                  code, message):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+
+    assert main(["run", str(path)]) == code
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"error: {path}: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_verbose_logs_one_line_per_workbook_and_sheet(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="extractor")
+
+    main(["run", str(SAMPLE), "-o", str(tmp_path / "o.xlsx"), "-q"])
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "extractor.pipeline"]
+    assert len(lines) == 6
+    assert lines[0].startswith("sheet 'Load List': load_schedule (0.97), 24 loads")
+    assert lines[-1].endswith("24 loads, 27 cables, 5 buses from 5 sheets "
+                              "(confidence 0.93)")
+
+
+def test_help_lists_exit_codes(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--help"])
+    assert exit_info.value.code == 0
+    assert "5  password-protected workbook" in capsys.readouterr().out
