@@ -8,12 +8,14 @@ product's own kinds are one line each, with an exit code per kind.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from pathlib import Path
 
 from . import __version__
-from .errors import ExtractError, OutputError
+from .errors import ExtractError
+
+COMMANDS = ["run"]
 
 EXIT_CODES = """exit codes:
   0  success
@@ -52,36 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser(
-        "run", help="extract one workbook and write a results workbook",
-        description="Extract one workbook. The results workbook is written next "
-        "to the input (BOOK.results.xlsx) unless -o is given; the input is "
-        "never modified.", epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    run.add_argument("book", type=Path, help="the workbook or CSV file to read")
-    run.add_argument("-o", "--output", type=Path,
-                     help="results workbook to write (default: next to BOOK)")
-    run.add_argument("--json", type=Path, metavar="REPORT.json",
-                     help="also write the full report as JSON")
-    run.add_argument("--csv", type=Path, metavar="FOLDER",
-                     help="also write loads.csv, cables.csv and buses.csv here")
-    run.add_argument("--no-xlsx", action="store_true",
-                     help="do not write the results workbook")
-    run.add_argument("--vocabulary", type=Path, action="append", default=[],
-                     metavar="FILE", help="extra header synonyms (TOML); repeatable")
-    run.add_argument("--sheet", action="append", default=[], metavar="NAME",
-                     help="read only this sheet; repeatable")
-    run.add_argument("--include-hidden", action="store_true",
-                     help="also extract hidden sheets")
-    run.add_argument("--force", action="store_true",
-                     help="overwrite existing result files")
-    _common(run)
-    run.set_defaults(func=_cmd_run)
+    for name in COMMANDS:
+        module = importlib.import_module(f"extractor.commands.{name}")
+        module.add_parser(sub, common)
     return parser
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def common(p: argparse.ArgumentParser) -> None:
+    """Options every command takes."""
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("-v", "--verbose", action="count", default=0,
                    help="log each workbook and sheet (-vv for details)")
@@ -96,66 +76,6 @@ def _logging(args: argparse.Namespace) -> None:
     elif getattr(args, "verbose", 0) > 1:
         level = logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-
-
-def _cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import Settings, extract_file
-
-    book: Path = args.book
-    outputs = _outputs(args)
-    settings = Settings(vocabulary_files=tuple(args.vocabulary),
-                        include_hidden_sheets=args.include_hidden,
-                        sheets=tuple(args.sheet))
-    report = extract_file(book, settings)
-    written = _write(report, outputs, args)
-    if not args.quiet:
-        from .summary import print_summary
-
-        print_summary(report, written)
-    return 0
-
-
-def _outputs(args: argparse.Namespace) -> dict[str, Path]:
-    book: Path = args.book
-    out: dict[str, Path] = {}
-    if not args.no_xlsx:
-        out["xlsx"] = args.output or book.with_name(book.stem + ".results.xlsx")
-    if args.json:
-        out["json"] = args.json
-    for kind, path in out.items():
-        if path.resolve() == book.resolve():
-            raise OutputError(f"the {kind} output would overwrite the input; "
-                              "choose another path with -o", path=str(path))
-        if path.exists() and not args.force:
-            raise OutputError("the file already exists; pass --force to replace "
-                              "it or choose another path", path=str(path))
-        if not path.parent.is_dir():
-            raise OutputError("the folder does not exist; create it or choose "
-                              "another path", path=str(path))
-    return out
-
-
-def _write(report, outputs: dict[str, Path], args) -> list[Path]:
-    written = []
-    try:
-        if "xlsx" in outputs:
-            from .writers.xlsx import write_results_workbook
-
-            written.append(write_results_workbook(report, outputs["xlsx"]))
-        if "json" in outputs:
-            from .writers.json_report import write_json_report
-
-            write_json_report(report, outputs["json"])
-            written.append(outputs["json"])
-        if args.csv:
-            from .writers.csv_export import write_csv
-
-            args.csv.mkdir(parents=True, exist_ok=True)
-            written.extend(write_csv(report, args.csv, Path(args.book).stem))
-    except OSError as exc:
-        raise OutputError(f"cannot write results: {exc.strerror or exc}; check "
-                          "the folder is writable", path=str(exc.filename or "")) from exc
-    return written
 
 
 if __name__ == "__main__":  # pragma: no cover
