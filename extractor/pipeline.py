@@ -16,6 +16,7 @@ from .build import build_records
 from .classify import Evidence, Verdict, classify
 from .grid import SheetGrid, WorkbookGrids
 from .mapping import TableMapping, assign, candidates
+from .overrides import Corrections, apply_columns, apply_kind
 from .records import Record
 from .report import ColumnMapping, Finding, Performance, Report, SheetResult
 from .tables import Table, find_tables
@@ -35,6 +36,7 @@ class Settings:
     disabled_classifiers: frozenset[str] = frozenset()
     include_hidden_sheets: bool = False
     sheets: tuple[str, ...] = ()
+    corrections: Corrections = field(default_factory=Corrections)
 
     def vocabulary(self) -> Vocabulary:
         if not self.vocabulary_files:
@@ -112,8 +114,12 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
     verdicts = []
     for table in tables:
         mapping = candidates(table, grid, vocab)
+        if settings.corrections:
+            apply_columns(table, mapping, _column_values(grid, table),
+                          settings.corrections)
         verdict = classify(Evidence(table, grid, mapping, grid.name.lower()),
                            settings.disabled_classifiers)
+        verdict = apply_kind(grid.name, verdict, settings.corrections)
         assign(mapping, verdict.records)
         records = build_records(table, grid, mapping, verdict) if verdict.records else []
         verdicts.append((table, verdict, records))
@@ -128,6 +134,12 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
              grid.name, result.kind, result.confidence, result.loads, result.cables,
              result.buses, result.seconds)
     return outcome
+
+
+def _column_values(grid: SheetGrid, table: Table):
+    rows = [r.index for r in table.rows if r.role == "data"][:60]
+    return lambda col: [v for v in (grid.value(r, col) for r in rows)
+                        if v not in (None, "")]
 
 
 def _summarise(result: SheetResult, verdicts) -> None:

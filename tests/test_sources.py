@@ -588,7 +588,7 @@ def test_csv_sheet_selection_and_log_line(tmp_path, caplog):
     path = tmp_path / "loads.csv"
     path.write_text("Tag,kW\nP-1,3\n", encoding="utf-8")
 
-    with caplog.at_level(logging.INFO, logger="extractor.sources"):
+    with caplog.at_level(logging.DEBUG, logger="extractor.sources"):
         book = read_workbook(path, sheets=["loads"])
 
     assert [s.name for s in book.sheets] == ["loads"]
