@@ -1,0 +1,57 @@
+"""Engineering checks: derived values, rules and their findings.
+
+The usual sequence after extraction::
+
+    totals = []                       # per table, in the pipeline:
+    totals += collect_totals(table, grid, mapping, records)
+    derating += collect_derating(table, grid, mapping, records)
+    ...
+    run_checks(report, settings, totals=totals, derating=derating)
+
+``run_checks`` derives missing values, runs every rule not switched off,
+adds the findings to the report and marks the fields they name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..report import Finding, Report
+from .derive import derive
+from .findings import apply_findings, record_confidence
+from .registry import (
+    Context,
+    Rule,
+    format_rules,
+    list_rules,
+    register,
+    run_rules,
+    validate_rule_ids,
+)
+from .settings import CheckSettings, load_check_settings, with_disabled
+from .totals import Derating, TotalRow, collect_derating, collect_totals
+
+__all__ = [
+    "CheckSettings", "Context", "Derating", "Rule", "TotalRow", "apply_findings",
+    "collect_derating", "collect_totals", "derive", "format_rules", "list_rules",
+    "load_check_settings", "register", "run_checks", "run_rules",
+    "validate_rule_ids", "with_disabled",
+]
+
+
+def run_checks(report: Report, settings: CheckSettings | None = None, *,
+               totals: Sequence[TotalRow] = (),
+               derating: Iterable[Derating] = ()) -> list[Finding]:
+    """Derive, check, record the findings in the report and mark their fields."""
+    settings = settings or CheckSettings()
+    derive(report, settings)
+    findings = run_rules(report, settings.disabled_rules, settings,
+                         totals=totals, derating=derating)
+    report.findings.extend(findings)
+    apply_findings(report, findings)
+    for kind in ("load", "cable", "bus"):
+        for record in report.records(kind):
+            record.confidence = record_confidence(record)
+    confs = [r.confidence for k in ("load", "cable", "bus") for r in report.records(k)]
+    report.confidence = round(sum(confs) / len(confs), 3) if confs else 0.0
+    return findings
