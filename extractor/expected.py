@@ -2,7 +2,8 @@
 
 The label format is that of ``expected.toml``: per workbook the record
 counts (a number, or ``[low, high]``), the kind of named sheets, and spot
-checks naming one record and some of its field values.
+checks naming one record and some of its field values. Keys the check does
+not know (``why``, ``features``, anything added later) are ignored.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class Check:
     kinds_total: int = 0
     spots_ok: int = 0
     spots_total: int = 0
+    fields_ok: int = 0
+    fields_total: int = 0
+    count_results: dict[str, bool] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -50,7 +54,9 @@ def check_report(report: Report, label: dict) -> Check:
             continue
         check.counts_total += 1
         got = len(getattr(report, kind))
-        if _count_ok(got, label[kind]):
+        ok = _count_ok(got, label[kind])
+        check.count_results[kind] = ok
+        if ok:
             check.counts_ok += 1
         else:
             check.misses.append(f"{kind}: {got}, expected {label[kind]}")
@@ -62,13 +68,28 @@ def check_report(report: Report, label: dict) -> Check:
         else:
             check.misses.append(f"sheet {sheet!r}: {kinds.get(sheet)}, expected {want}")
     for spot in label.get("spot", []):
-        check.spots_total += 1
-        missed = _spot_misses(report, spot)
-        if missed:
-            check.misses.extend(missed)
-        else:
-            check.spots_ok += 1
+        _check_spot(check, report, spot)
     return check
+
+
+def _check_spot(check: Check, report: Report, spot: dict) -> None:
+    """One spot: the record must be found and each named field must agree.
+
+    Every named field is one field check (all missed when the record is not
+    found); a spot that names no field is one check of the match alone.
+    """
+    check.spots_total += 1
+    fields = spot.get("fields", {})
+    check.fields_total += max(1, len(fields))
+    records = report.records(spot["kind"])
+    rec = find_record(records, str(spot["match"]), spot.get("prefix", False))
+    if rec is None:
+        check.misses.append(f"{spot['kind']} {spot['match']!r} not found")
+        return
+    missed = _field_misses(rec, spot)
+    check.misses.extend(missed)
+    check.spots_ok += int(not missed)
+    check.fields_ok += max(1, len(fields)) - len(missed)
 
 
 def _count_ok(got: int, want) -> bool:
@@ -95,11 +116,7 @@ def find_record(records: list[Record], match: str, prefix: bool = False):
     return None
 
 
-def _spot_misses(report: Report, spot: dict) -> list[str]:
-    records = report.records(spot["kind"])
-    rec = find_record(records, str(spot["match"]), spot.get("prefix", False))
-    if rec is None:
-        return [f"{spot['kind']} {spot['match']!r} not found"]
+def _field_misses(rec: Record, spot: dict) -> list[str]:
     misses = []
     for name, want in spot.get("fields", {}).items():
         got = rec.get(name)
