@@ -3,11 +3,12 @@
 Every field keeps the cell it came from and its raw text. A cell that cannot
 be read keeps its text with a low confidence. Section rows give the source
 bus of the rows under them; a feeder row gives a load and the cable that
-feeds it.
+feeds it; the '--' rows of a multi-pole circuit add their power to it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from . import values as V
@@ -19,6 +20,7 @@ from .tables import Table, is_placeholder, text_of
 
 Parser = Callable[[Cell, "str | None"], V.Parsed]
 
+_DASH = re.compile(r"^\s*[-—–]+\s*$")
 _QUANTITY = {
     "rated_power_kw": "power",
     "rated_power_kva": "apparent_power",
@@ -33,6 +35,7 @@ _FRACTIONS = {"power_factor", "efficiency", "demand_factor"}
 _COUNTS = {"cores", "runs", "quantity"}
 _SPEC_FIELDS = ("runs", "cores", "size_mm2", "conductor", "insulation", "armour",
                 "voltage_rating")
+_MATERIAL_FIELDS = ("conductor", "insulation", "armour", "voltage_rating")
 _BUS_META_KEYS = ("panel reference", "panel ref", "panel", "panel name",
                   "board", "board name", "branch panel", "db ref", "db no",
                   "switchboard", "mcc", "distribution board", "board ref")
@@ -69,38 +72,84 @@ def build_records(table: Table, grid: SheetGrid, mapping: TableMapping,
     out: list[Record] = []
     section: tuple[str, int, int] | None = None
     default_bus = _bus_from_metadata(table)
+    circuit: Load | None = None
     for row in table.rows:
         if row.role == "section":
             col = _first_text_col(grid, row.index, table)
             section = (row.label or "", row.index, col)
-            continue
         if row.role != "data":
+            circuit = None
             continue
         fields = _row_fields(table, grid, mapping, row.index)
-        if "load" in verdict.records:
-            load = _load(table, row.index, fields, section, default_bus)
-            if load is not None:
-                out.append(load)
-                if "cable" in verdict.records:
-                    cable = _feeder_cable(table, row.index, fields, load)
-                    if cable is not None:
-                        out.append(cable)
-        elif "cable" in verdict.records:
-            cable = _cable(table, row.index, fields)
-            if cable is not None:
-                out.append(cable)
-        elif "bus" in verdict.records:
-            bus = _make(Bus, table, row.index, fields.get("bus", {}))
-            if _has_name(bus, ("tag", "description")):
-                out.append(bus)
+        if "load" not in verdict.records:
+            out.extend(_plain_records(table, row.index, fields, verdict))
+        elif _continues_circuit(grid, mapping, row.index):
+            if circuit is not None:
+                _add_poles(circuit, fields.get("load", {}), row.index)
+        else:
+            circuit = _load(table, row.index, fields, section, default_bus)
+            out.extend(_load_and_cable(table, row.index, fields, circuit, verdict))
     return out
+
+
+def _plain_records(table, r: int, fields, verdict: Verdict) -> list[Record]:
+    record: Record | None = None
+    if "cable" in verdict.records:
+        record = _cable(table, r, fields)
+    elif "bus" in verdict.records:
+        bus = _make(Bus, table, r, fields.get("bus", {}))
+        record = bus if _has_name(bus, ("tag", "description")) else None
+    return [] if record is None else [record]
+
+
+def _load_and_cable(table, r: int, fields, load: Load | None,
+                    verdict: Verdict) -> list[Record]:
+    if load is None:
+        return []
+    cable = None
+    if "cable" in verdict.records:
+        cable = _feeder_cable(table, r, fields, load)
+    return [load] if cable is None else [load, cable]
+
+
+def _continues_circuit(grid: SheetGrid, mapping: TableMapping, r: int) -> bool:
+    """A '--' row under a multi-pole circuit: more poles of the circuit above.
+
+    Only panel schedules, whose loads are written per phase, have them.
+    """
+    desc = mapping.column_of("load", "description")
+    if desc is None or not mapping.phase_groups:
+        return False
+    if not _is_dash(grid.value(r, desc.index)):
+        return False
+    tag = mapping.column_of("load", "tag")
+    value = None if tag is None else grid.value(r, tag.index)
+    return is_blank(value) or _is_dash(value) or _serial(text_of(value))
+
+
+def _add_poles(load: Load, fields: dict[str, FieldValue], r: int) -> None:
+    """A multi-pole circuit's power is the sum of the power on its rows."""
+    for name in ("rated_power_kw", "rated_power_kva"):
+        extra, have = fields.get(name), getattr(load, name)
+        if extra is None or not _positive(extra.value):
+            continue
+        if have is None or not _positive(have.value):
+            setattr(load, name, extra)
+            continue
+        total = round(have.value + extra.value, 6)  # type: ignore[operator]
+        note = f"plus {extra.raw} from {extra.cell}, row {r + 1} of the same circuit"
+        setattr(load, name, have.model_copy(update={
+            "value": total, "raw": f"{have.raw} + {extra.raw}", "source": "derived",
+            "notes": [*have.notes, note],
+        }))
 
 
 def _row_fields(table, grid, mapping, r: int) -> dict[str, dict[str, FieldValue]]:
     fields: dict[str, dict[str, FieldValue]] = {}
     for (record, name), cand in mapping.fields.items():
         value = grid.value(r, cand.column.index)
-        found = _field_value(table.sheet, r, cand, name, value)
+        unit = _row_unit(grid, r, mapping, cand) or cand.column.unit
+        found = _field_value(table.sheet, r, cand, name, value, unit)
         if found is not None:
             fields.setdefault(record, {}).setdefault(found[0], found[1])
     for group in mapping.phase_groups:
@@ -110,11 +159,23 @@ def _row_fields(table, grid, mapping, r: int) -> dict[str, dict[str, FieldValue]
     return fields
 
 
-def _field_value(sheet, r, cand: Candidate, name, value):
-    """The field a cell fills (a kVA figure in a kW column moves) and its value."""
-    if is_blank(value) or V.is_empty(value) or is_placeholder(value):
+def _row_unit(grid, r: int, mapping: TableMapping, cand: Candidate) -> str | None:
+    """The unit written on this row in the column's unit column, if it has one."""
+    unit_col = mapping.unit_columns.get(cand.column.index)
+    if unit_col is None:
         return None
-    parsed = parse_field(name, value, cand.column.unit)
+    return V.normalize_unit(grid.value(r, unit_col))
+
+
+def _field_value(sheet, r, cand: Candidate, name, value, unit):
+    """The field a cell fills (a kVA figure in a kW column moves) and its value.
+
+    Empty cells ("", "-", "N/A") fill nothing; anything else is kept, as
+    text with a low confidence when it cannot be read ("TBA" in a kW column).
+    """
+    if is_blank(value) or V.is_empty(value):
+        return None
+    parsed = parse_field(name, value, unit)
     if parsed.value is None:
         return None
     if name in _DIMENSION_FIELD.values() and parsed.dimension in _DIMENSION_FIELD:
@@ -194,16 +255,16 @@ def _is_load(load: Record) -> bool:
                                                 "current_a"))
 
 
-def _feeder_cable(table, r, fields, load: Record) -> Cable | None:
+def _feeder_cable(table, r, fields, load: Load) -> Cable | None:
     f = dict(fields.get("cable", {}))
     _spec_details(f)
     if not any(k in f for k in ("size_mm2", "spec_text", "cores")):
         return None
-    if "from_ref" not in f and load.source_bus is not None:  # type: ignore[attr-defined]
-        f["from_ref"] = load.source_bus.model_copy()  # type: ignore[attr-defined]
+    if "from_ref" not in f and load.source_bus is not None:
+        f["from_ref"] = load.source_bus.model_copy()
     if "to_ref" not in f:
-        name = load.tag if _has_name(load, ("tag",)) and not _serial(  # type: ignore
-            load.get("tag")) else load.description  # type: ignore[attr-defined]
+        named = _has_name(load, ("tag",)) and not _serial(load.get("tag"))
+        name = load.tag if named else load.description
         if name is not None:
             f["to_ref"] = name.model_copy(update={"source": "derived",
                                                    "notes": ["the load this row feeds"]})
@@ -227,32 +288,52 @@ def _spec_details(f: dict[str, FieldValue]) -> None:
     """Fill runs, cores, size and materials from a cable description.
 
     The description is the specification column, or a size column whose cells
-    hold whole descriptions such as ``1 x 4c 16mm²``.
+    hold whole descriptions such as ``1 x 4c 16mm²``. A specification that
+    names only materials ("XLPE/SWA/PVC") is read together with the size.
     """
     for source in ("size_mm2", "spec_text"):
         fv = f.get(source)
         if fv is None or not isinstance(fv.raw, str):
             continue
         spec = V.parse_cable_spec(fv.raw)
+        if spec is None and source == "spec_text":
+            _spec_materials(f, fv)
+            continue
         if spec is None or (source == "size_mm2" and spec.cores is None):
             continue
-        for name in _SPEC_FIELDS:
-            value = getattr(spec, name, None)
-            if value is None or name in f:
-                continue
-            f[name] = FieldValue(
-                value=value, confidence=round(min(fv.confidence, spec.confidence), 3),
-                cell=fv.cell, raw=fv.raw, source="derived",
-                notes=["from the cable specification"])
+        _fill_from_spec(f, spec, fv, _SPEC_FIELDS)
         if source == "size_mm2" and "spec_text" not in f:
             f["spec_text"] = fv.model_copy(update={"value": " ".join(fv.raw.split())})
+
+
+def _spec_materials(f: dict[str, FieldValue], spec_fv: FieldValue) -> None:
+    size_fv = f.get("size_mm2")
+    if size_fv is None or not isinstance(spec_fv.raw, str):
+        return
+    spec = V.parse_cable_spec(f"{size_fv.raw} {spec_fv.raw}")
+    if spec is not None:
+        _fill_from_spec(f, spec, spec_fv, _MATERIAL_FIELDS)
+
+
+def _fill_from_spec(f: dict[str, FieldValue], spec: V.CableSpec, fv: FieldValue,
+                    names: tuple[str, ...]) -> None:
+    for name in names:
+        value = getattr(spec, name, None)
+        if value is None or name in f:
+            continue
+        f[name] = FieldValue(
+            value=value, confidence=round(min(fv.confidence, spec.confidence), 3),
+            cell=fv.cell, raw=fv.raw, source="derived",
+            notes=["from the cable specification"])
 
 
 def _bus_from_metadata(table: Table) -> FieldValue | None:
     for key in _BUS_META_KEYS:
         value = table.metadata.get(key)
         if value:
-            return FieldValue(value=value, confidence=0.75, raw=value,
+            where = table.metadata_cells.get(key)
+            cell = f"{table.sheet}!{a1(*where)}" if where else None
+            return FieldValue(value=value, confidence=0.75, raw=value, cell=cell,
                               source="header", notes=[f"from the title block ({key})"])
     return None
 
@@ -262,6 +343,10 @@ def _first_text_col(grid: SheetGrid, r: int, table: Table) -> int:
         if isinstance(grid.value(r, col.index), str) and grid.value(r, col.index):
             return col.index
     return table.columns[0].index
+
+
+def _is_dash(value: Cell) -> bool:
+    return isinstance(value, str) and bool(_DASH.match(value))
 
 
 def _has_name(record: Record, names) -> bool:

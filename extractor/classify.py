@@ -25,6 +25,9 @@ _BUS_WORDS = re.compile(
     r"tableau|verteiler)\b"
 )
 _BUS_HEADER = re.compile(r"\b(bus|busbar|board|switchboard|swbd|panel)\b")
+_GENERATOR_WORDS = re.compile(
+    r"\b(generators?|gensets?|gen|dg|dg set|alternators?)\b")
+_ENGINE_HEADER = re.compile(r"\b(fuel|fuel type|prime mover|engine)\b")
 LOAD_RATINGS = ("rated_power_kw", "rated_power_kva", "current_a")
 LOAD_POWER = ("rated_power_kw", "rated_power_kva")
 CABLE_BODY = ("size_mm2", "spec_text", "cores", "insulation", "armour", "runs",
@@ -96,6 +99,29 @@ class TimeSeries(Classifier):
                 return Verdict("other", 0.9, [
                     f"column {col.header!r} holds {len(set(stamps))} timestamps: "
                     "a time series, not a schedule"])
+        return None
+
+
+class GeneratorList(Classifier):
+    """Generators are sources of power, not loads, whatever their kVA."""
+
+    name, kind = "generator-list", "other"
+
+    def judge(self, ev):
+        for col in ev.table.columns:
+            header = normalize_header(col.header)
+            if _ENGINE_HEADER.search(header):
+                return Verdict("other", 0.8, [
+                    f"column {col.header!r}: a list of generators, not loads"])
+        first = ev.table.columns[0]
+        if _GENERATOR_WORDS.search(normalize_header(first.header)):
+            return Verdict("other", 0.8, [
+                f"rows named under {first.header!r}: generators, not loads"])
+        names = _row_names(ev)
+        generators = [n for n in names if _GENERATOR_WORDS.search(n.lower())]
+        if names and len(generators) >= 0.6 * len(names):
+            return Verdict("other", 0.7, [
+                f"{len(generators)} of {len(names)} rows name generators"])
         return None
 
 
@@ -180,7 +206,8 @@ class CableList(Classifier):
 
 
 REGISTRY: list[Classifier] = [
-    TimeSeries(), FeederOrCableWithEnds(), BusList(), LoadList(), CableList(),
+    TimeSeries(), GeneratorList(), FeederOrCableWithEnds(), BusList(), LoadList(),
+    CableList(),
 ]
 
 
@@ -211,6 +238,16 @@ def _identifier(ev: Evidence) -> str | None:
         if cand and cand.score >= 0.8:
             return f"{name} from {cand.column.header!r}"
     return None
+
+
+def _row_names(ev: Evidence) -> list[str]:
+    """The text naming each data row: its description, else its tag."""
+    cand = ev.best("load", "description") or ev.best("load", "tag")
+    if cand is None:
+        return []
+    values = [ev.grid.value(r.index, cand.column.index) for r in ev.table.rows
+              if r.role == "data"]
+    return [v for v in values if isinstance(v, str) and v.strip()]
 
 
 def _count(ev: Evidence, record: str, names) -> int:

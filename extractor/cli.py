@@ -15,7 +15,7 @@ import sys
 from . import __version__
 from .errors import ExtractError
 
-COMMANDS = ["run"]
+COMMANDS = ["run", "eval", "generate", "learn", "batch", "cache", "bench"]
 
 EXIT_CODES = """exit codes:
   0  success
@@ -25,7 +25,8 @@ EXIT_CODES = """exit codes:
   4  unreadable or unsupported workbook
   5  password-protected workbook
   6  a size limit was exceeded
-  7  a result file could not be written"""
+  7  a result file could not be written
+  9  some files in a batch failed"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,6 +51,9 @@ UNIT_FALLBACK = {
     "length": [("cable", "length_m")],
     "area": [("cable", "size_mm2")],
 }
+# A power unit alone says what a column holds ("Rating (kW)"); a unit of
+# voltage, current or length could belong to several fields.
+UNIT_SCORE = {"power": 0.8, "apparent_power": 0.8}
 TEXT_FIELDS = {
     "tag", "description", "source_bus", "from_ref", "to_ref", "parent_bus",
     "load_type", "duty", "starting_method", "conductor", "insulation",
@@ -215,7 +218,8 @@ def _unit_fallbacks(col, unit, values, found) -> list[Candidate]:
     have = {(c.record, c.field) for c in found}
     for record, name in UNIT_FALLBACK.get(dim or "", []):
         if (record, name) not in have:
-            cand = Candidate(col, record, name, 0.7, "unit")
+            score = UNIT_SCORE.get(dim or "", 0.7)
+            cand = Candidate(col, record, name, score, "unit")
             cand.fit = value_fit(name, values, unit, record)
             out.append(cand)
     return out
@@ -275,11 +279,19 @@ def _fits_size(value, unit) -> bool:
     return V.parse_cable_spec(value) is not None
 
 
+_CABLE_BUILD = re.compile(
+    r"\b(xlpe|pvc|epr|hepr|lszh|ls0h|lsoh|lsf|frls|swa|awa|sta|"
+    r"armou?red|unarmou?red)\b", re.I)
+
+
 def _fits_spec(value, unit) -> bool:
+    """A whole description ("4C x 16 XLPE") or its construction ("XLPE/SWA")."""
     if not isinstance(value, str):
         return False
     spec = V.parse_cable_spec(value)
-    return spec is not None and (spec.cores is not None or "awg" in value.lower())
+    if spec is None:
+        return bool(_CABLE_BUILD.search(value))
+    return spec.cores is not None or "awg" in value.lower()
 
 
 _LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]")

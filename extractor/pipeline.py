@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .build import build_records
@@ -21,6 +23,9 @@ from .records import Record
 from .report import ColumnMapping, Finding, Performance, Report, SheetResult
 from .tables import Table, find_tables
 from .vocabulary import Vocabulary, shipped_vocabulary
+
+if TYPE_CHECKING:
+    from .resources import Usage
 
 log = logging.getLogger(__name__)
 
@@ -56,45 +61,118 @@ class SheetOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def extract_file(path: str | Path, settings: Settings | None = None) -> Report:
-    """Read a workbook file and extract everything in it."""
-    from .sources import read_workbook
+def extract_file(path: str | Path, settings: Settings | None = None, *,
+                 n_jobs: int | None = None) -> Report:
+    """Read a workbook file and extract everything in it.
+
+    ``n_jobs`` None decides from the workbook's size whether its sheets are
+    worth a pool of processes (see :mod:`extractor.parallel`); 1 keeps them
+    in this process, more asks for that many processes.
+    """
+    from .resources import ResourceMonitor
 
     settings = settings or Settings()
-    start = time.perf_counter()
-    grids = read_workbook(str(path), sheets=list(settings.sheets) or None)
-    read_seconds = time.perf_counter() - start
-    report = extract_grids(grids, settings)
-    report.performance.stages = {"read": round(read_seconds, 4),
-                                 **report.performance.stages}
-    report.performance.total_seconds = round(time.perf_counter() - start, 4)
-    _finish_performance(report)
+    with ResourceMonitor() as monitor:
+        start = time.perf_counter()
+        report = _extract_file(Path(path), settings, n_jobs)
+        report.performance.total_seconds = round(time.perf_counter() - start, 4)
+    _finish_performance(report, monitor.usage)
+    _log_report(report)
     return report
 
 
-def extract_grids(grids: WorkbookGrids, settings: Settings | None = None) -> Report:
-    """Extract from sheets already read (a file, or the open workbook)."""
+def extract_grids(grids: WorkbookGrids, settings: Settings | None = None, *,
+                  n_jobs: int | None = None) -> Report:
+    """Extract from sheets already read (a file, or the open workbook).
+
+    ``n_jobs`` as for :func:`extract_file`; here the size that decides is
+    the number of cells, since the values are already in memory.
+    """
+    from .parallel import plan, sheets_from_grids
+    from .resources import ResourceMonitor
+
     settings = settings or Settings()
-    start = time.perf_counter()
+    cells = sum(len(row) for grid in grids.sheets for row in grid.rows)
+    choice = plan(sheets=len(grids.sheets), cells=cells, n_jobs=n_jobs)
+    with ResourceMonitor() as monitor:
+        start = time.perf_counter()
+        if choice.parallel:
+            outcomes = sheets_from_grids(grids.sheets, settings, choice.n_jobs)
+        else:
+            outcomes = _process_each(grids.sheets, settings)
+        report = _report(grids.path, grids.format, grids.notes, outcomes)
+        report.performance.total_seconds = round(time.perf_counter() - start, 4)
+    report.performance.parallel = choice.reason
+    _finish_performance(report, monitor.usage)
+    _log_report(report)
+    return report
+
+
+def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
+    """A worker per sheet for large workbooks, this process for the rest."""
+    from .parallel import plan, plan_file, sheets_from_file
+    from .sources import read_workbook
+
+    layout = plan_file(path, settings.sheets, n_jobs)
+    if layout.plan.parallel:
+        results = sheets_from_file(path, layout, settings)
+        report = _report(str(path), results[0].format,
+                         [note for r in results for note in r.notes],
+                         [r.outcome for r in results])
+        report.performance.parallel = layout.plan.reason
+        return report
+
+    started = time.perf_counter()
+    grids = read_workbook(str(path), sheets=list(settings.sheets) or None)
+    read_seconds = time.perf_counter() - started
+    # from here the grids are let go sheet by sheet as each is done
+    sheets, grids.sheets = grids.sheets, []
+    count = len(sheets)
+    report = _report(grids.path, grids.format, grids.notes,
+                     _process_each(sheets, settings, release=True))
+    report.performance.stages = {"read": round(read_seconds, 4),
+                                 **report.performance.stages}
+    report.performance.parallel = plan(sheets=count, file_bytes=layout.size,
+                                       n_jobs=1).reason
+    return report
+
+
+def _process_each(sheets: list[SheetGrid], settings: Settings,
+                  release: bool = False) -> list[SheetOutcome]:
+    """Process sheets in this process; ``release`` empties ``sheets`` first,
+    so that each grid is freed as soon as it is done."""
     vocab = settings.vocabulary()
-    report = Report(source=grids.path, format=grids.format, version=__version__)
-    for note in grids.notes:
+    queue = deque(sheets)
+    if release:
+        sheets.clear()
+    outcomes = []
+    while queue:
+        outcomes.append(process_sheet(queue.popleft(), vocab, settings))
+    return outcomes
+
+
+def _report(source: str, fmt: str, notes: list[str],
+            outcomes: list[SheetOutcome]) -> Report:
+    """One report from the outcomes of every sheet, in workbook order."""
+    report = Report(source=source, format=fmt, version=__version__)
+    for note in notes:
         report.findings.append(Finding(rule="source", severity="info", message=note))
     totals: dict[str, float] = {}
-    for grid in grids.sheets:
-        outcome = process_sheet(grid, vocab, settings)
+    for outcome in outcomes:
         _merge(report, outcome)
         for stage, secs in outcome.seconds.items():
             totals[stage] = totals.get(stage, 0.0) + secs
         report.performance.cells += outcome.cells
     report.performance.stages = {k: round(v, 4) for k, v in totals.items()}
-    report.performance.total_seconds = round(time.perf_counter() - start, 4)
     report.confidence = _overall(report)
-    _finish_performance(report)
-    log.info("%s: %d loads, %d cables, %d buses from %d sheets (confidence %.2f)",
-             grids.path, len(report.loads), len(report.cables), len(report.buses),
-             len(report.sheets), report.confidence)
     return report
+
+
+def _log_report(report: Report) -> None:
+    log.info("%s: %d loads, %d cables, %d buses from %d sheets (confidence %.2f, "
+             "%.2f s, %s)", report.source, len(report.loads), len(report.cables),
+             len(report.buses), len(report.sheets), report.confidence,
+             report.performance.total_seconds, report.performance.parallel)
 
 
 def process_sheet(grid: SheetGrid, vocab: Vocabulary,
@@ -220,16 +298,15 @@ def _overall(report: Report) -> float:
     return round(sum(confs) / len(confs), 3) if confs else 0.0
 
 
-def _finish_performance(report: Report) -> None:
+def _finish_performance(report: Report, usage: Usage) -> None:
+    """Records per second, CPU time and peak memory of the whole extraction.
+
+    CPU time and peak memory include the worker processes of a parallel run.
+    In a parallel run the stage times are summed over the workers.
+    """
     perf: Performance = report.performance
     n = len(report.loads) + len(report.cables) + len(report.buses)
     if perf.total_seconds > 0:
         perf.records_per_second = round(n / perf.total_seconds, 1)
-    try:
-        import resource
-
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        perf.peak_memory_mb = round(usage.ru_maxrss / 1024, 1)
-        perf.cpu_seconds = round(usage.ru_utime + usage.ru_stime, 3)
-    except ImportError:  # pragma: no cover - not on POSIX
-        pass
+    perf.cpu_seconds = round(usage.cpu_seconds, 3)
+    perf.peak_memory_mb = usage.peak_memory_mb

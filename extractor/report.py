@@ -77,7 +77,8 @@ class Performance(BaseModel):
     peak_memory_mb: float = 0.0
     records_per_second: float = 0.0
     cells: int = 0
-    parallel: str = "sequential"
+    parallel: str = Field("sequential", description="processes used, and why")
+    cache: str = Field("off", description="hit, stored or off")
 
 
 class Report(BaseModel):

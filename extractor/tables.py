@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .grid import Cell, CellError, SheetGrid, is_blank
-from .values import normalize_unit, unit_from_header
+from .values import is_empty, normalize_unit, unit_from_header
 from .vocabulary import Vocabulary, normalize_header
 
 MAX_HEADER_SCAN_ROWS = 5000
@@ -74,6 +75,7 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     units_row: int | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    metadata_cells: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def column(self, index: int) -> Column | None:
         for col in self.columns:
@@ -203,6 +205,8 @@ def _header_block(grid, merged, field_row: int) -> tuple[list[int], int | None]:
 
 def _is_group_row(grid, merged, r: int, field_row: int) -> bool:
     cells = _row_cells(grid, r)
+    if len(cells) == 1 and r == field_row - 1:
+        return _is_lone_group(merged, r, cells[0][0], _row_cells(grid, field_row))
     if len(cells) < 2:
         return False
     for c, value in cells:
@@ -214,6 +218,18 @@ def _is_group_row(grid, merged, r: int, field_row: int) -> bool:
         if not (spans_columns or reaches_field_row):
             return False
     return True
+
+
+def _is_lone_group(merged, r: int, c: int, field_cells) -> bool:
+    """One merged label over a part of the field row, as a group, not a title.
+
+    A title starts at the table's first column or spans most of its width.
+    """
+    span = merged.get((r, c))
+    if span is None or span[3] == span[1] or span[1] <= field_cells[0][0]:
+        return False
+    under = sum(1 for fc, _ in field_cells if span[1] <= fc <= span[3])
+    return 2 <= under <= 0.75 * len(field_cells)
 
 
 _NEUTRAL_UNITS = {"-", "--", "—", "no", "no.", "nos", "nos.", "qty", "pcs", "ea",
@@ -346,8 +362,8 @@ def _tables_at(grid, vocab, merged, field_row: int, first_index: int) -> list[Ta
                 continue
             table = Table(grid.name, first_index + len(tables), header_rows, half,
                           units_row=units_row)
-            table.metadata = _metadata(grid, header_rows[0])
-            table.rows = _body(grid, table)
+            _metadata(grid, table)
+            table.rows = _body(grid, vocab, table)
             tables.append(table)
     return tables
 
@@ -355,28 +371,27 @@ def _tables_at(grid, vocab, merged, field_row: int, first_index: int) -> list[Ta
 # -- body ------------------------------------------------------------------
 
 
-def _metadata(grid: SheetGrid, first_header_row: int) -> dict[str, str]:
-    """Key-value pairs of a title block above the table."""
-    meta: dict[str, str] = {}
-    for r in range(max(0, first_header_row - 12), first_header_row):
+def _metadata(grid: SheetGrid, table: Table) -> None:
+    """Key-value pairs of a title block above the table, and their cells."""
+    first = table.header_rows[0]
+    for r in range(max(0, first - 12), first):
         cells = _row_cells(grid, r)
-        for i, (c, value) in enumerate(cells):
+        for (c, value), (nc, nxt) in pairwise(cells):
             if not isinstance(value, str):
                 continue
-            key = value.strip().rstrip(":").strip()
-            if not key or len(key) > 40:
+            key = value.strip().rstrip(":").strip().lower()
+            if not key or len(key) > 40 or key in table.metadata:
                 continue
-            nxt = cells[i + 1][1] if i + 1 < len(cells) else None
-            if nxt is not None and (value.strip().endswith(":") or c + 3 > cells[i + 1][0]):
-                meta.setdefault(key.lower(), " ".join(text_of(nxt).split()))
-    return meta
+            if value.strip().endswith(":") or c + 3 > nc:
+                table.metadata[key] = " ".join(text_of(nxt).split())
+                table.metadata_cells[key] = (r, nc)
 
 
-def _body(grid: SheetGrid, table: Table) -> list[Row]:
+def _body(grid: SheetGrid, vocab: Vocabulary, table: Table) -> list[Row]:
     cols = [c.index for c in table.columns]
     lo, hi = cols[0], cols[-1]
     colset = set(cols)
-    header_sig = _signature(grid, table.header_rows[-1], colset)
+    header_sigs = {_signature(grid, h, colset) for h in table.header_rows}
     rows: list[Row] = []
     blank_run = 0
     data_width = 0
@@ -393,14 +408,23 @@ def _body(grid: SheetGrid, table: Table) -> list[Row]:
         if r in grid.hidden_rows:
             rows.append(Row(r, "hidden"))
             continue
-        if _signature(grid, r, colset) == header_sig:
+        if _signature(grid, r, colset) in header_sigs:
             rows.append(Row(r, "header"))
             continue
+        if _starts_table(vocab, cells):
+            break
         row = _classify_row(r, cells, cols, data_width)
+        if rows and rows[-1].role == "note" and len(cells) <= 2:
+            row = Row(r, "note", text_of(cells[0][1]))
         if row.role == "data":
             data_width = max(data_width, len(cells))
         rows.append(row)
     return rows
+
+
+def _starts_table(vocab: Vocabulary, cells: list[tuple[int, Cell]]) -> bool:
+    """A field row of another table under this one ends this one's body."""
+    return _header_like(cells) and _field_matches(vocab, cells) >= MIN_FIELD_MATCHES
 
 
 def _signature(grid: SheetGrid, r: int, colset: set[int]) -> tuple[str, ...]:
@@ -410,6 +434,8 @@ def _signature(grid: SheetGrid, r: int, colset: set[int]) -> tuple[str, ...]:
 
 
 def _classify_row(r: int, cells, cols: list[int], data_width: int) -> Row:
+    if _is_template(cells, cols):
+        return Row(r, "blank")
     texts = [(c, v.strip()) for c, v in cells if isinstance(v, str)]
     for _, text in texts:
         if _TOTAL.match(text):
@@ -435,8 +461,10 @@ def _classify_row(r: int, cells, cols: list[int], data_width: int) -> Row:
 
 
 _SECTION_REMARK = re.compile(r"\s*(\([^)]*\)|\[[^\]]*\])\s*$")
-_SECTION_WORDS = re.compile(r"^(section|board|panel|area|fed from|feeder)\s*[:\-]\s*",
-                            re.I)
+_SECTION_WORDS = re.compile(
+    r"^(section|board|panel|panelboard|switchboard|switchgear|mcc|db|"
+    r"distribution board|bus|area|location|fed from|feeder)(\s*:\s*|\s+[-–]\s+)",
+    re.I)
 
 
 def section_name(text: str) -> str:
@@ -462,6 +490,17 @@ def _is_section(cells, texts, cols, data_width, first_col) -> bool:
     if data_width and len(cells) > max(1, data_width // 4):
         return False
     return len(others) <= 1
+
+
+def _is_template(cells, cols: list[int]) -> bool:
+    """A row with nothing filled in but a serial number, checkboxes or dashes."""
+    filled = [(c, v) for c, v in cells
+              if not isinstance(v, bool) and not (is_placeholder(v) and is_empty(v))]
+    if not filled:
+        return True
+    c, value = filled[0]
+    at_edge = c in cols[:2] or c == cols[-1]  # a mirrored half ends with its CKT
+    return len(filled) == 1 and at_edge and _is_serial(value)
 
 
 def _is_serial(value: Cell) -> bool:

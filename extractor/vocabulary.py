@@ -148,6 +148,13 @@ def _entries(data: dict, origin: str) -> dict[tuple[str, str], list[str]]:
                     + ", ".join(model.field_names()),
                     path=origin,
                 )
+            if not isinstance(words, list) or not all(
+                    isinstance(w, str) for w in words):
+                raise ConfigurationError(
+                    f"{record}.{field} must be a list of header texts, such as "
+                    '["motor kw", "kw rating"]',
+                    path=origin,
+                )
             entries[(record, field)] = [normalize_header(w) for w in words]
     return entries
 

@@ -291,7 +291,7 @@ def test_workbook_performance(workbook):
         ["Stage", "Seconds"], ["read", 0.25], ["extract", 0.5], ["total", 0.8],
         ["CPU", 0.7], [None, None], ["Measure", "Value"],
         ["peak memory MB", 42.5], ["records/s", 5.0], ["cells", 1200],
-        ["parallel", "joblib/4"],
+        ["parallel", "joblib/4"], ["cache", "off"],
     ]
     assert ws["A7"].font.bold
 

@@ -35,19 +35,26 @@ def add_parser(sub, common) -> None:
                      help="also extract hidden sheets")
     run.add_argument("--force", action="store_true",
                      help="overwrite existing result files")
+    run.add_argument("--no-cache", action="store_true",
+                     help="extract again even if this workbook was extracted "
+                     "before with the same settings")
+    run.add_argument("--jobs", type=int, metavar="N",
+                     help="processes for the sheets (default: decided by size)")
     common(run)
     run.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..pipeline import Settings, extract_file
+    from ..cache import cached_extract
+    from ..pipeline import Settings
 
     book: Path = args.book
     outputs = _outputs(args)
     settings = Settings(vocabulary_files=tuple(args.vocabulary),
                         include_hidden_sheets=args.include_hidden,
                         sheets=tuple(args.sheet))
-    report = extract_file(book, settings)
+    report = cached_extract(book, settings, use_cache=not args.no_cache,
+                            n_jobs=args.jobs)
     written = _write(report, outputs, args)
     if not args.quiet:
         from ..summary import print_summary

@@ -218,6 +218,7 @@ def performance_sheet(report: Report) -> SheetPlan:
     rows.append(["records/s", perf.records_per_second])
     rows.append(["cells", perf.cells])
     rows.append(["parallel", perf.parallel])
+    rows.append(["cache", perf.cache])
 
     plan = _table("Performance", rows, [])
     plan.bold_rows = [0, measures_at]

@@ -1,0 +1,149 @@
+"""Header normalisation, vocabulary matching and user vocabulary files."""
+
+from __future__ import annotations
+
+import pytest
+from workbooks import write_xlsx
+
+from extractor.errors import ConfigurationError
+from extractor.pipeline import Settings, extract_file
+from extractor.vocabulary import Vocabulary, normalize_header, shipped_vocabulary
+
+
+@pytest.mark.parametrize(("header", "norm"), [
+    ("Rated Power (kW)", "rated power"),
+    ("Tag No.", "tag no"),
+    ("Équipement", "equipement"),
+    ("Désignation", "designation"),
+    ("FullLoadCurrent", "full load current"),
+    ("Cable_Size_mm2", "cable size"),
+    ("Power  kW", "power"),
+    ("Length [m]", "length"),
+    ("  VOLTAGE  ", "voltage"),
+    ("Phase A", "phase a"),
+    ("Cos φ", "cos φ"),
+    ("", ""),
+])
+def test_normalize_header(header, norm):
+    assert normalize_header(header) == norm
+
+
+@pytest.mark.parametrize(("header", "norm"), [
+    ("Rated Power (kW)", "rated power kw"),
+    ("Size (mm²)", "size mm2"),
+    ("Length_m", "length m"),
+])
+def test_normalize_header_keeping_units(header, norm):
+    assert normalize_header(header, keep_units=True) == norm
+
+
+def best(header: str, vocab: Vocabulary | None = None):
+    m = (vocab or shipped_vocabulary()).matches(header)[0]
+    return (m.record, m.field, m.score, m.method, m.synonym)
+
+
+@pytest.mark.parametrize(("header", "match"), [
+    ("Tag", ("load", "tag", 1.0, "exact", "tag")),
+    ("Description", ("load", "description", 1.0, "exact", "description")),
+    ("Phases", ("load", "phases", 1.0, "exact", "phases")),
+    ("Tag No.", ("load", "tag", 1.0, "synonym", "tag no")),
+    ("Rated Power (kW)", ("load", "rated_power_kw", 1.0, "synonym", "rated power")),
+    ("Puissance (kW)", ("load", "rated_power_kw", 1.0, "synonym", "puissance")),
+    ("Leistung", ("load", "rated_power_kw", 1.0, "synonym", "leistung")),
+    ("Bezeichnung", ("load", "description", 1.0, "synonym", "bezeichnung")),
+    ("Motor Rated Power", ("load", "rated_power_kw", 0.826, "synonym",
+                           "rated power")),
+    ("Voltge", ("load", "voltage_v", 0.831, "fuzzy", "voltage")),
+    ("Descripton", ("load", "description", 0.857, "fuzzy", "description")),
+    ("Cable Size", ("cable", "size_mm2", 1.0, "synonym", "cable size")),
+    ("Fault Level (kA)", ("bus", "short_circuit_ka", 1.0, "synonym", "fault level")),
+])
+def test_matches(header, match):
+    assert best(header) == match
+
+
+def test_matches_every_field_a_header_may_name():
+    found = [(m.record, m.field, m.score) for m in shipped_vocabulary().matches("Tag")]
+
+    assert found == [("load", "tag", 1.0), ("cable", "tag", 1.0), ("bus", "tag", 1.0)]
+
+
+def test_unknown_header_matches_nothing():
+    assert shipped_vocabulary().matches("Widget colour") == ()
+
+
+# -- user vocabulary files -------------------------------------------------------
+
+
+USER_TOML = """
+[load]
+rated_power_kw = ["Antriebsleistung", "shaft kw at duty"]
+tag = ["Gerät Nr"]
+"""
+
+
+def test_user_file_extends_the_shipped_vocabulary(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text(USER_TOML, "utf-8")
+
+    vocab = Vocabulary.load([path])
+
+    assert best("Antriebsleistung", vocab) == (
+        "load", "rated_power_kw", 1.0, "synonym", "antriebsleistung")
+    assert best("Gerät Nr.", vocab) == ("load", "tag", 1.0, "synonym", "gerat nr")
+    assert best("Rated Power", vocab) == best("Rated Power")
+    assert set(shipped_vocabulary().entries[("load", "rated_power_kw")]) < set(
+        vocab.entries[("load", "rated_power_kw")])
+    assert shipped_vocabulary().matches("Antriebsleistung") == ()
+
+
+def test_user_file_makes_an_unusual_header_map(tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text(USER_TOML, "utf-8")
+    book = write_xlsx(tmp_path / "book.xlsx", {"Antriebe": [
+        ["Gerät Nr", "Bezeichnung", "Antriebsleistung"],
+        ["M-01", "Förderband", 7.5], ["M-02", "Rührwerk", 15]]})
+
+    plain = extract_file(book)
+    custom = extract_file(book, Settings(vocabulary_files=(path,)))
+
+    assert plain.sheets[0].kind == "other"
+    assert plain.loads == []
+    assert custom.sheets[0].kind == "load_schedule"
+    assert [(r.get("tag"), r.get("rated_power_kw")) for r in custom.loads] == [
+        ("M-01", 7.5), ("M-02", 15.0)]
+    mapped = {m.header: (m.field, m.method, m.score) for m in custom.mappings}
+    assert mapped["Antriebsleistung"] == ("rated_power_kw", "synonym", 1.0)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[load\ntag = 1", "cannot read the vocabulary file: "),
+    ('[motor]\ntag = ["x"]', "unknown record kind 'motor'; use load, cable or bus"),
+    ('[load]\npower = ["x"]', "unknown field load.power; fields are tag, "),
+    ('[cable]\ntag = "cable mark"',
+     'cable.tag must be a list of header texts, such as ["motor kw", "kw rating"]'),
+    ("[bus]\ntag = [1, 2]",
+     'bus.tag must be a list of header texts, such as ["motor kw", "kw rating"]'),
+])
+def test_bad_user_file_is_a_configuration_error(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, "utf-8")
+
+    with pytest.raises(ConfigurationError) as caught:
+        Vocabulary.load([path])
+
+    assert caught.value.message.startswith(message)
+    assert caught.value.path == str(path)
+    assert caught.value.exit_code == 2
+
+
+def test_missing_user_file_is_a_configuration_error(tmp_path):
+    path = tmp_path / "missing.toml"
+    book = write_xlsx(tmp_path / "book.xlsx", {"S": [["Tag", "kW"], ["P-1", 3]]})
+
+    with pytest.raises(ConfigurationError) as caught:
+        extract_file(book, Settings(vocabulary_files=(path,)))
+
+    assert caught.value.path == str(path)
+    assert caught.value.message.startswith("cannot read the vocabulary file: ")
+    assert caught.value.message.endswith("; fix or remove it")
