@@ -15,7 +15,8 @@ import sys
 from . import __version__
 from .errors import ExtractError
 
-COMMANDS = ["run", "eval", "generate", "learn", "batch", "cache", "bench"]
+COMMANDS = ["run", "batch", "rules", "eval", "generate", "learn", "cache", "bench",
+            "addin_run"]
 
 EXIT_CODES = """exit codes:
   0  success

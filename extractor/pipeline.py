@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .build import build_records
+from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
+                     collect_totals, run_checks)
 from .classify import Evidence, Verdict, classify
 from .grid import SheetGrid, WorkbookGrids
 from .mapping import TableMapping, assign, candidates
@@ -42,6 +44,7 @@ class Settings:
     include_hidden_sheets: bool = False
     sheets: tuple[str, ...] = ()
     corrections: Corrections = field(default_factory=Corrections)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
     def vocabulary(self) -> Vocabulary:
         if not self.vocabulary_files:
@@ -59,6 +62,8 @@ class SheetOutcome:
     findings: list[Finding] = field(default_factory=list)
     cells: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    totals: list[TotalRow] = field(default_factory=list)
+    derating: list[Derating] = field(default_factory=list)
 
 
 def extract_file(path: str | Path, settings: Settings | None = None, *,
@@ -100,7 +105,7 @@ def extract_grids(grids: WorkbookGrids, settings: Settings | None = None, *,
             outcomes = sheets_from_grids(grids.sheets, settings, choice.n_jobs)
         else:
             outcomes = _process_each(grids.sheets, settings)
-        report = _report(grids.path, grids.format, grids.notes, outcomes)
+        report = _report(grids.path, grids.format, grids.notes, outcomes, settings)
         report.performance.total_seconds = round(time.perf_counter() - start, 4)
     report.performance.parallel = choice.reason
     _finish_performance(report, monitor.usage)
@@ -118,7 +123,7 @@ def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
         results = sheets_from_file(path, layout, settings)
         report = _report(str(path), results[0].format,
                          [note for r in results for note in r.notes],
-                         [r.outcome for r in results])
+                         [r.outcome for r in results], settings)
         report.performance.parallel = layout.plan.reason
         return report
 
@@ -129,7 +134,7 @@ def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
     sheets, grids.sheets = grids.sheets, []
     count = len(sheets)
     report = _report(grids.path, grids.format, grids.notes,
-                     _process_each(sheets, settings, release=True))
+                     _process_each(sheets, settings, release=True), settings)
     report.performance.stages = {"read": round(read_seconds, 4),
                                  **report.performance.stages}
     report.performance.parallel = plan(sheets=count, file_bytes=layout.size,
@@ -152,8 +157,9 @@ def _process_each(sheets: list[SheetGrid], settings: Settings,
 
 
 def _report(source: str, fmt: str, notes: list[str],
-            outcomes: list[SheetOutcome]) -> Report:
-    """One report from the outcomes of every sheet, in workbook order."""
+            outcomes: list[SheetOutcome], settings: Settings) -> Report:
+    """One report from the outcomes of every sheet, in workbook order,
+    checked against the engineering rules."""
     report = Report(source=source, format=fmt, version=__version__)
     for note in notes:
         report.findings.append(Finding(rule="source", severity="info", message=note))
@@ -163,8 +169,12 @@ def _report(source: str, fmt: str, notes: list[str],
         for stage, secs in outcome.seconds.items():
             totals[stage] = totals.get(stage, 0.0) + secs
         report.performance.cells += outcome.cells
+    started = time.perf_counter()
+    run_checks(report, settings.checks,
+               totals=[t for o in outcomes for t in o.totals],
+               derating=[d for o in outcomes for d in o.derating])
+    totals["checks"] = time.perf_counter() - started
     report.performance.stages = {k: round(v, 4) for k, v in totals.items()}
-    report.confidence = _overall(report)
     return report
 
 
@@ -201,6 +211,8 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         assign(mapping, verdict.records)
         records = build_records(table, grid, mapping, verdict) if verdict.records else []
         verdicts.append((table, verdict, records))
+        outcome.totals += collect_totals(table, grid, mapping, records)
+        outcome.derating += collect_derating(table, grid, mapping, records)
         outcome.records.extend(records)
         outcome.mappings.extend(_mappings(table, mapping, verdict))
     t2 = time.perf_counter()
@@ -275,7 +287,7 @@ def _unreadable(records: list[Record]) -> list[Finding]:
     out = []
     for rec in records:
         for name, fv in rec.fields().items():
-            if any(n.startswith("could not read") for n in fv.notes):
+            if fv.notes and any(n.startswith("could not read") for n in fv.notes):
                 out.append(Finding(
                     rule="unreadable-value", severity="warning", cell=fv.cell,
                     record=rec.label(), field=name,
@@ -291,11 +303,6 @@ def _merge(report: Report, outcome: SheetOutcome) -> None:
     report.findings.extend(outcome.findings)
     for rec in outcome.records:
         report.records(rec.kind).append(rec)
-
-
-def _overall(report: Report) -> float:
-    confs = [r.confidence for k in ("load", "cable", "bus") for r in report.records(k)]
-    return round(sum(confs) / len(confs), 3) if confs else 0.0
 
 
 def _finish_performance(report: Report, usage: Usage) -> None:

@@ -96,7 +96,7 @@ def test_verbose_logs_one_line_per_workbook_and_sheet(tmp_path, caplog):
     assert len(lines) == 6
     assert lines[0].startswith("sheet 'Load List': load_schedule (0.97), 24 loads")
     assert lines[-1].startswith(f"{SAMPLE}: 24 loads, 27 cables, 5 buses from "
-                                "5 sheets (confidence 0.93, ")
+                                "5 sheets (confidence 0.92, ")
 
 
 def test_help_lists_exit_codes(capsys):

@@ -24,9 +24,10 @@ adds both halves, so the other half's numbers are counted too.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import values as V
 from ..build import parse_field
@@ -67,22 +68,31 @@ class TotalRow:
     """The total as written, in the field's unit."""
     scope: str
     """subtotal, grand total or total (the only one of its table)."""
-    rows: list[int] = field(default_factory=list)
+    rows: list[int] = dataclasses.field(default_factory=list)
     """1-based data and spare rows the total covers."""
-    parts: list[tuple[str, float]] = field(default_factory=list)
+    parts: list[tuple[str, float]] = dataclasses.field(default_factory=list)
     """The extracted values it should equal, by cell."""
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = dataclasses.field(default_factory=list)
     """Cells in the range with a number that no record took."""
+    quantities: list[float] = dataclasses.field(default_factory=list)
+    """The quantity of the record of each part (1 where none is given)."""
 
     @property
     def extracted(self) -> float:
         """The sum of the extracted values the total covers."""
         return sum(v for _, v in self.parts)
 
+    @property
+    def extracted_by_quantity(self) -> float:
+        """The same sum with each value counted as many times as its quantity."""
+        return sum(v * q for (_, v), q in zip(self.parts, self.quantities))
+
     def matches(self, relative: float = 0.001, absolute: float = 0.001) -> bool:
-        """Equal within the larger of ``absolute`` and ``relative`` x total."""
+        """Equal within the larger of ``absolute`` and ``relative`` x total,
+        summed once per row or once per unit of a quantity column."""
         allowed = max(absolute, relative * abs(self.value))
-        return abs(self.value - self.extracted) <= allowed
+        return any(abs(self.value - s) <= allowed
+                   for s in (self.extracted, self.extracted_by_quantity))
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,12 +236,22 @@ def _cover(total: TotalRow, grid: SheetGrid, r: int, col: _Column,
     written = _number(grid.value(r, col.column.index), col)
     if record is not None and col.phase and written is not None:
         total.parts.append((cell, written))
+        total.quantities.append(_quantity(record, col))
         return
     fv = getattr(record, col.field, None) if record is not None else None
     if fv is not None and fv.cell == cell and _is_number(fv.value):
         total.parts.append((cell, float(fv.value)))
+        total.quantities.append(_quantity(record, col))
     elif written is not None and written != 0:
         total.missing.append(cell)
+
+
+def _quantity(record: Record | None, col: _Column) -> float:
+    """How many identical units the record's row stands for."""
+    if record is None or col.field == "quantity":
+        return 1.0
+    qty = record.get("quantity")
+    return float(qty) if _is_number(qty) and qty > 0 else 1.0
 
 
 def _cover_partners(total: TotalRow, grid: SheetGrid, r: int, col: _Column) -> None:
@@ -239,6 +259,7 @@ def _cover_partners(total: TotalRow, grid: SheetGrid, r: int, col: _Column) -> N
         written = _number(grid.value(r, c), col)
         if written is not None:
             total.parts.append((f"{total.sheet}!{a1(r, c)}", written))
+            total.quantities.append(1.0)
 
 
 def _number(value, col: _Column) -> float | None:

@@ -33,6 +33,13 @@ def add_parser(sub, common) -> None:
                      help="read only this sheet; repeatable")
     run.add_argument("--include-hidden", action="store_true",
                      help="also extract hidden sheets")
+    run.add_argument("--settings", type=Path, metavar="FILE",
+                     help="a TOML settings file with a [checks] table")
+    run.add_argument("--disable-rule", action="append", default=[], metavar="ID",
+                     help="switch off an engineering rule (see `rules`); repeatable")
+    run.add_argument("--apply-defaults", action="store_true",
+                     help="fill a missing power factor or efficiency with the "
+                     "typical value of the load type (marked as defaulted)")
     run.add_argument("--force", action="store_true",
                      help="overwrite existing result files")
     run.add_argument("--no-cache", action="store_true",
@@ -50,7 +57,8 @@ def _run(args: argparse.Namespace) -> int:
 
     book: Path = args.book
     outputs = _outputs(args)
-    settings = Settings(vocabulary_files=tuple(args.vocabulary),
+    settings = Settings(checks=check_settings(args),
+                        vocabulary_files=tuple(args.vocabulary),
                         include_hidden_sheets=args.include_hidden,
                         sheets=tuple(args.sheet))
     report = cached_extract(book, settings, use_cache=not args.no_cache,
@@ -61,6 +69,19 @@ def _run(args: argparse.Namespace) -> int:
 
         print_summary(report, written)
     return 0
+
+
+def check_settings(args: argparse.Namespace):
+    """The engineering checks as the settings file and flags set them."""
+    from dataclasses import replace
+
+    from ..checks import CheckSettings, load_check_settings, with_disabled
+
+    checks = load_check_settings(args.settings) if args.settings else CheckSettings()
+    checks = with_disabled(checks, args.disable_rule)
+    if args.apply_defaults:
+        checks = replace(checks, apply_defaults=True)
+    return checks
 
 
 def _outputs(args: argparse.Namespace) -> dict[str, Path]:
