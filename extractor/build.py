@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from . import values as V
 from .classify import Verdict
@@ -38,7 +39,8 @@ _SPEC_FIELDS = ("runs", "cores", "size_mm2", "conductor", "insulation", "armour"
 _MATERIAL_FIELDS = ("conductor", "insulation", "armour", "voltage_rating")
 _BUS_META_KEYS = ("panel reference", "panel ref", "panel", "panel name",
                   "board", "board name", "branch panel", "db ref", "db no",
-                  "switchboard", "mcc", "distribution board", "board ref")
+                  "switchboard", "mcc", "distribution board", "board ref",
+                  "tableau", "verteiler", "unterverteilung", "schaltanlage")
 
 
 def parse_field(name: str, value: Cell, unit: str | None) -> V.Parsed:
@@ -56,6 +58,11 @@ def parse_field(name: str, value: Cell, unit: str | None) -> V.Parsed:
     return V.parse_text(value)
 
 
+# Schedules repeat their values ("XLPE", 400, "DOL"): each is read once.
+# typed, so that 1, 1.0 and True are read apart.
+_parse_repeated = lru_cache(maxsize=1 << 16, typed=True)(parse_field)
+
+
 def _parse_size(value: Cell, unit: str | None) -> V.Parsed:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return V.parse_quantity(value, "area", unit or "mm2")
@@ -70,13 +77,12 @@ def build_records(table: Table, grid: SheetGrid, mapping: TableMapping,
                   verdict: Verdict) -> list[Record]:
     """Every record the table's data rows hold."""
     out: list[Record] = []
-    section: tuple[str, int, int] | None = None
+    section: FieldValue | None = None
     default_bus = _bus_from_metadata(table)
     circuit: Load | None = None
     for row in table.rows:
         if row.role == "section":
-            col = _first_text_col(grid, row.index, table)
-            section = (row.label or "", row.index, col)
+            section = _section_bus(table, grid, row.index, row.label or "")
         if row.role != "data":
             circuit = None
             continue
@@ -175,7 +181,7 @@ def _field_value(sheet, r, cand: Candidate, name, value, unit):
     """
     if is_blank(value) or V.is_empty(value):
         return None
-    parsed = parse_field(name, value, unit)
+    parsed = _parse_repeated(name, value, unit)
     if parsed.value is None:
         return None
     if name in _DIMENSION_FIELD.values() and parsed.dimension in _DIMENSION_FIELD:
@@ -222,21 +228,27 @@ def _raw(value: Cell) -> str | None:
 
 def _make(model: type[Record], table: Table, r: int,
           fields: dict[str, FieldValue]) -> Record:
-    known = {k: v for k, v in fields.items() if k in model.field_names()}
+    names = model.field_names()
+    known = {k: v for k, v in fields.items() if k in names}
     record = model(sheet=table.sheet, row=r + 1, **known)
     confs = [fv.confidence for fv in known.values()]
     record.confidence = round(sum(confs) / len(confs), 3) if confs else 0.0
     return record
 
 
+def _section_bus(table: Table, grid: SheetGrid, r: int, label: str) -> FieldValue:
+    """The board a section row names, as the source of the rows under it."""
+    col = _first_text_col(grid, r, table)
+    return FieldValue(value=label, confidence=0.8, cell=f"{table.sheet}!{a1(r, col)}",
+                      raw=_raw(grid.value(r, col)), source="section",
+                      notes=["from the section row above"])
+
+
 def _load(table, r, fields, section, default_bus) -> Load | None:
     f = dict(fields.get("load", {}))
     if "source_bus" not in f:
         if section is not None:
-            label, sr, sc = section
-            f["source_bus"] = FieldValue(
-                value=label, confidence=0.8, cell=f"{table.sheet}!{a1(sr, sc)}",
-                raw=label, source="section", notes=["from the section row above"])
+            f["source_bus"] = section.model_copy()
         elif default_bus is not None:
             f["source_bus"] = default_bus
     load = _make(Load, table, r, f)
@@ -266,8 +278,8 @@ def _feeder_cable(table, r, fields, load: Load) -> Cable | None:
         named = _has_name(load, ("tag",)) and not _serial(load.get("tag"))
         name = load.tag if named else load.description
         if name is not None:
-            f["to_ref"] = name.model_copy(update={"source": "derived",
-                                                   "notes": ["the load this row feeds"]})
+            f["to_ref"] = name.model_copy(update={
+                "source": "derived", "notes": ["the load this row feeds"]})
     cable = _make(Cable, table, r, f)
     return cable  # type: ignore[return-value]
 

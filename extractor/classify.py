@@ -16,17 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .grid import SheetGrid
-from .mapping import TableMapping
+from .mapping import TableMapping, value_fit
 from .tables import Table
 from .vocabulary import normalize_header
 
 _BUS_WORDS = re.compile(
     r"\b(bus|busbar|board|panel|switchboard|swbd|mcc|node|substation|"
-    r"tableau|verteiler)\b"
+    r"tableaux?|verteiler\w*|schaltanlagen?)\b"
 )
-_BUS_HEADER = re.compile(r"\b(bus|busbar|board|switchboard|swbd|panel)\b")
+_BUS_HEADER = re.compile(r"\b(bus|busbar|board|switchboard|swbd|panel|tableau|"
+                         r"verteiler\w*|schaltanlage|sammelschiene)\b")
 _GENERATOR_WORDS = re.compile(
     r"\b(generators?|gensets?|gen|dg|dg set|alternators?)\b")
+_PRICE_HEADER = re.compile(
+    r"\b(price|unit price|unit rate|cost|amount|currency|usd|eur|gbp|inr)\b")
 _ENGINE_HEADER = re.compile(r"\b(fuel|fuel type|prime mover|engine)\b")
 LOAD_RATINGS = ("rated_power_kw", "rated_power_kva", "current_a")
 LOAD_POWER = ("rated_power_kw", "rated_power_kva")
@@ -158,13 +161,31 @@ class BusList(Classifier):
         by_sheet = bool(_BUS_WORDS.search(ev.sheet_words))
         facts = [n for n in ("voltage_v", "rated_current_a", "short_circuit_ka",
                              "parent_bus") if ev.best("bus", n, 0.6)]
-        first = tag.column is ev.table.columns[0]
+        first = tag.column in (ev.table.columns[0], _leading_column(ev))
         if named and (facts or first) and (first or not _load_rating(ev)):
             return Verdict("bus_schedule", 0.9, [
                 f"board names under {tag.column.header!r}"] + facts)
         if by_sheet and facts and not _load_rating(ev):
             return Verdict("bus_schedule", 0.7, [
                 f"sheet name {ev.table.sheet!r} names buses"] + facts)
+        return None
+
+
+class Catalogue(Classifier):
+    """Price lists and cable catalogues: rows of products, not of a plant."""
+
+    name, kind = "catalogue", "other"
+
+    def judge(self, ev):
+        for col in ev.table.columns:
+            if _PRICE_HEADER.search(normalize_header(col.header)):
+                return Verdict("other", 0.8, [
+                    f"column {col.header!r}: a price list, not a schedule"])
+        names = _row_names(ev)
+        if names and value_fit("spec_text", names) >= 0.6:
+            return Verdict("other", 0.75, [
+                f"rows named by cable descriptions such as {names[0]!r}: "
+                "a cable catalogue, not loads"])
         return None
 
 
@@ -206,8 +227,8 @@ class CableList(Classifier):
 
 
 REGISTRY: list[Classifier] = [
-    TimeSeries(), GeneratorList(), FeederOrCableWithEnds(), BusList(), LoadList(),
-    CableList(),
+    TimeSeries(), GeneratorList(), FeederOrCableWithEnds(), BusList(), Catalogue(),
+    LoadList(), CableList(),
 ]
 
 
@@ -220,6 +241,25 @@ def classify(ev: Evidence, disabled: frozenset[str] = frozenset()) -> Verdict:
         if verdict is not None:
             return verdict
     return Verdict("other", 0.6, ["no identifier with ratings, ends or sizes"])
+
+
+def _leading_column(ev: Evidence):
+    """The first column that is not a running number (S.No., Item, Pos.)."""
+    rows = [r.index for r in ev.table.rows if r.role == "data"][:30]
+    for col in ev.table.columns:
+        values = [ev.grid.value(r, col.index) for r in rows]
+        values = [v for v in values if v not in (None, "")]
+        if not values or not all(_is_running_number(v) for v in values):
+            return col
+    return ev.table.columns[0]
+
+
+def _is_running_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return float(value).is_integer() and 0 <= value < 10000
+    return isinstance(value, str) and value.strip().rstrip(".").isdigit()
 
 
 def _load_rating(ev: Evidence, names=LOAD_RATINGS) -> str | None:

@@ -27,6 +27,7 @@ EXIT_CODES = """exit codes:
   5  password-protected workbook
   6  a size limit was exceeded
   7  a result file could not be written
+  8  partial success: some sheets could not be read (see the findings)
   9  some files in a batch failed"""
 
 

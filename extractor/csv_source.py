@@ -2,7 +2,9 @@
 
 Rows keep the numbers Excel would show for the same file: comment lines
 before the header are dropped but leave an empty row in their place. Plain
-numbers become floats; every other cell stays text, as written.
+numbers become floats; every other cell stays text, as written. As in
+Excel, a line is read up to its 16,384th field; what lies beyond, and any
+NUL character, is left out with a finding.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import codecs
 import csv
 import logging
 import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import LimitExceededError, WorkbookError
-from .grid import Cell, SheetGrid, WorkbookGrids
+from .grid import Cell, SheetGrid, SourceFinding, WorkbookGrids
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,15 @@ _BOMS = (
 )
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*", re.ASCII)
 _NUMBER_START = frozenset("0123456789+-. \t")
+# control bytes that text files do not hold (tab, line ends, form feed and
+# the DOS end-of-file mark aside)
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 26), *range(27, 32)])
+_CHECK_EVERY = 4096  # rows between looks at the clock
+MAX_FIELDS = 16_384  # the columns of an Excel sheet
+
+
+def _never() -> None:
+    """A deadline that never passes."""
 
 
 def sniff_encoding(sample: bytes) -> str:
@@ -49,26 +61,38 @@ def sniff_encoding(sample: bytes) -> str:
     return "utf-8"
 
 
-def read_csv(path: Path, *, max_cells: int) -> WorkbookGrids:
+def looks_binary(sample: bytes, encoding: str) -> bool:
+    """True if a sample holds more control bytes than stray ones in text."""
+    if encoding.startswith("utf-16"):
+        return False
+    controls = sum(sample.count(byte) for byte in _CONTROL_BYTES)
+    return controls > max(2, len(sample) // 100)
+
+
+def read_csv(
+    path: Path, *, max_cells: int, check: Callable[[], None] = _never
+) -> WorkbookGrids:
     """Read a delimited text file as one sheet named after the file's stem.
 
     Every record becomes a row, trailing empty ones included: trimming them
-    is left to the caller, as for the other formats.
+    is left to the caller, as for the other formats. ``check`` is called
+    every few thousand rows, to stop a read that takes too long.
     """
     with open(path, "rb") as stream:
         sample = stream.read(SAMPLE_BYTES)
     encoding = sniff_encoding(sample)
-    if b"\0" in sample and not encoding.startswith("utf-16"):
+    if looks_binary(sample, encoding):
         raise WorkbookError(
             "the file holds binary data, not text; check that it is really a CSV file",
             path=str(path),
         )
     delimiter = sniff_delimiter(_decode_sample(sample, encoding))
+    parser = _Parser(path, delimiter, max_cells, check)
     try:
-        rows = _parse(path, encoding, delimiter, max_cells)
+        rows = parser.parse(encoding)
     except UnicodeDecodeError:
         encoding = "cp1252"
-        rows = _parse(path, encoding, delimiter, max_cells)
+        rows = parser.parse(encoding)
     notes = []
     if encoding == "cp1252":
         notes.append("the file is not valid UTF-8; it was read as Windows-1252")
@@ -80,7 +104,12 @@ def read_csv(path: Path, *, max_cells: int) -> WorkbookGrids:
         len(rows),
     )
     sheet = SheetGrid(name=path.stem, rows=rows)
-    return WorkbookGrids(path=str(path), format="csv", sheets=[sheet], notes=notes)
+    findings = [_nul_finding(path.stem, parser.nuls)] if parser.nuls else []
+    if parser.long_lines:
+        findings.append(_cut_finding(path.stem, parser.long_lines, parser.widest))
+    return WorkbookGrids(
+        path=str(path), format="csv", sheets=[sheet], notes=notes, findings=findings
+    )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -105,30 +134,81 @@ def to_cell(text: str) -> Cell:
     return text
 
 
-def _parse(
-    path: Path, encoding: str, delimiter: str, max_cells: int
-) -> list[list[Cell]]:
-    errors = "replace" if encoding == "cp1252" else "strict"
-    rows: list[list[Cell]] = []
-    cells = 0
-    in_header = True
-    try:
-        with open(path, encoding=encoding, errors=errors, newline="") as stream:
-            for record in csv.reader(stream, delimiter=delimiter):
-                if in_header and _is_comment(record):
-                    rows.append([])
-                    continue
-                in_header = in_header and not record
-                rows.append([to_cell(text) for text in record])
-                cells += len(record)
-                if cells > max_cells:
-                    raise _too_many_cells(path, max_cells)
-    except csv.Error as exc:
-        raise WorkbookError(
-            f"the text cannot be read as CSV ({exc}); check the file in a text editor",
-            path=str(path),
-        ) from exc
-    return rows
+class _Parser:
+    """Reads the records of a delimited file into rows of cells."""
+
+    def __init__(
+        self, path: Path, delimiter: str, max_cells: int, check: Callable[[], None]
+    ) -> None:
+        self.path, self.delimiter = path, delimiter
+        self.max_cells, self.check = max_cells, check
+        self.nuls = 0
+        self.long_lines = self.widest = 0
+
+    def parse(self, encoding: str) -> list[list[Cell]]:
+        errors = "replace" if encoding == "cp1252" else "strict"
+        self.nuls = self.long_lines = self.widest = 0
+        try:
+            with open(self.path, encoding=encoding, errors=errors, newline="") as stream:
+                return self._rows(csv.reader(self._lines(stream), delimiter=self.delimiter))
+        except csv.Error as exc:
+            raise WorkbookError(
+                f"the text cannot be read as CSV ({exc}); check the file in a text "
+                "editor",
+                path=str(self.path),
+            ) from exc
+
+    def _rows(self, records: Iterable[list[str]]) -> list[list[Cell]]:
+        rows: list[list[Cell]] = []
+        cells = 0
+        in_header = True
+        for record in records:
+            if len(rows) % _CHECK_EVERY == 0:
+                self.check()
+            if in_header and _is_comment(record):
+                rows.append([])
+                continue
+            in_header = in_header and not record
+            if len(record) > MAX_FIELDS:
+                self.long_lines += 1
+                self.widest = max(self.widest, len(record))
+                record = record[:MAX_FIELDS]
+            cells += len(record)
+            if cells > self.max_cells:
+                raise _too_many_cells(self.path, self.max_cells)
+            rows.append([to_cell(text) for text in record])
+        return rows
+
+    def _lines(self, stream: Iterable[str]) -> Iterator[str]:
+        """The lines of the file, without NUL characters (counted)."""
+        for line in stream:
+            if "\0" in line:
+                self.nuls += line.count("\0")
+                line = line.replace("\0", "")
+            yield line
+
+
+def _nul_finding(sheet: str, count: int) -> SourceFinding:
+    what = "a NUL character" if count == 1 else f"{count:,} NUL characters"
+    return SourceFinding(
+        "nul-characters",
+        "warning",
+        f"the file holds {what}, which text files do not; left out",
+        cell=sheet,
+        suggestion="check how the file was exported",
+    )
+
+
+def _cut_finding(sheet: str, lines: int, widest: int) -> SourceFinding:
+    what = "a line has" if lines == 1 else f"{lines:,} lines have"
+    return SourceFinding(
+        "columns-cut",
+        "warning",
+        f"{what} more than {MAX_FIELDS:,} fields (at most {widest:,}); only the "
+        f"first {MAX_FIELDS:,} were read, as Excel would",
+        cell=sheet,
+        suggestion="split the file, or check its delimiter",
+    )
 
 
 def _is_comment(record: list[str]) -> bool:
@@ -179,7 +259,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 def _too_many_cells(path: Path, max_cells: int) -> LimitExceededError:
     return LimitExceededError(
-        f"the file holds more than the limit of {max_cells:,} cells; raise "
-        "max_cells_per_sheet or split the file",
+        f"the file holds more than the limit of {max_cells:,} cells; raise the "
+        "limit (--max-cells) or split the file",
         path=str(path),
     )

@@ -47,6 +47,14 @@ class LimitExceededError(WorkbookError):
     exit_code = 6
 
 
+class TimeLimitError(LimitExceededError):
+    """Reading the workbook took longer than the configured time limit."""
+
+
+class UnsafeWorkbookError(WorkbookError):
+    """The workbook's XML declares entities: it may be crafted to attack readers."""
+
+
 class ConfigurationError(ExtractError):
     """A settings or vocabulary file is invalid."""
 

@@ -325,6 +325,8 @@ class Planner:
         s.spec_columns = self.chance(0.2)
         if kind in ("load_schedule", "feeder_schedule"):
             s.source = self.pick(("section", "section", "column", "title", "none"))
+            if kind == "feeder_schedule" and s.source == "none":
+                s.source = "section"  # a feeder row's cable starts at its board
             s.per_phase = kind == "load_schedule" and self.chance(0.15)
             s.two_tables = self.pick(("", "", "", "", "stacked", "side"))
         elif kind == "cable_schedule":
@@ -382,6 +384,8 @@ class Planner:
             s.spec_form, s.spec_columns = form, False
         if s.per_phase:
             s.two_tables, s.units = "", "header" if s.units == "column" else s.units
+        if s.two_tables == "side":  # a hidden row would hide both tables' rows
+            s.hidden = False
         if s.units == "column" and not loadlike:
             s.units = "header"
         return s
@@ -433,8 +437,8 @@ def _load(p: Planner, board: str, lang: str, style: Style, volts3: int) -> Truth
     desc = names[LANG_INDEX[lang]]
     if p.chance(0.5):
         desc = f"{desc} {p.pick(('A', 'B', '1', '2', '- ' + p.pick(AREAS)))}"
-    if style.power_unit == "HP" and motor:
-        shown_power = p.pick(HP_SIZES)
+    if style.power_unit == "HP":
+        shown_power = p.pick(HP_SIZES if motor else HP_SIZES[:8])
         kw = round(shown_power * HP_KW, 6)
     else:
         kw = p.pick(KW_SIZES[4:] if motor else KW_SIZES[2:12])
@@ -514,6 +518,9 @@ GROUPS = {
              "de": ("Elektrische Daten", "Motordaten")},
     "cable": {"en": ("Cable", "Cable data"), "fr": ("Câble", "Câblage"),
               "de": ("Kabel", "Kabeldaten")},
+    "bus": {"en": ("Ratings", "Electrical data"),
+            "fr": ("Caractéristiques", "Caractéristiques électriques"),
+            "de": ("Bemessungsdaten", "Elektrische Daten")},
     "route": {"en": ("Route", "Connection"), "fr": ("Liaison", "Parcours"),
               "de": ("Verbindung", "Trasse")},
 }
@@ -542,7 +549,7 @@ class SheetWriter:
             group: str | None = None, header: str | None = None) -> Col:
         text = header or self.p.header(record, name, self.style.lang)
         shown = self.unit(key, unit) if unit else None
-        if shown and self.style.units == "header":
+        if shown and self.style.units in ("header", "column"):
             text = self.style.unit_fmt.format(h=text, u=shown)
         return Col(key, text, shown, group)
 
@@ -794,6 +801,8 @@ def load_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict],
         cut = p.rng.randint(1, len(boards) - 1)
         groups = [boards[:cut], boards[cut:]]
         out.features.add("two_tables")
+    if style.source == "title":  # the title names the one board of a table
+        groups = [group[:1] for group in groups]
     left = style.left
     title_board = boards[0]["tag"] if style.source == "title" else None
     if style.two_tables == "side" and len(groups) == 2:
@@ -889,9 +898,7 @@ def _styled_load(sw: SheetWriter, board: str, keys: set[str], volts3: int) -> Tr
     if "unit" in keys:
         style = replace(s, power_unit=p.pick(("kW", "kW", "HP")))
     t = _load(p, board, s.lang, style, volts3)
-    motor = t.values["_motor"]
-    t.values["_unit"] = "kW" if style.power_unit == "HP" and not motor \
-        else style.power_unit
+    t.values["_unit"] = style.power_unit
     if "ph0" in keys:
         per = p.pick(PER_PHASE_KW)
         kw = per * 3 if t.values["phases"] == 3 else per
@@ -902,7 +909,7 @@ def _styled_load(sw: SheetWriter, board: str, keys: set[str], volts3: int) -> Tr
         t.values["_power"] = kw * 1000 if s.power_unit == "W" else kw
         if s.power_unit == "HP":
             t.values["_power"] = kw / HP_KW
-    if t.values["_unit"] == "HP" and t.values["_motor"]:
+    if t.values["_unit"] == "HP":
         sw.out.features.add("power_in_hp")
     if t.values["_unit"] == "W":
         sw.out.features.add("power_in_w")
@@ -1036,7 +1043,7 @@ def bus_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict]) -> No
     cols.append(sw.col("tag", "bus", "tag"))
     if p.chance(0.7):
         cols.append(sw.col("description", "bus", "description"))
-    elec = sw.group("elec")
+    elec = sw.group("bus")
     cols.append(sw.col("voltage", "bus", "voltage_v", s.voltage_unit, elec))
     cols.append(sw.col("rating", "bus", "rated_current_a", "A", elec))
     has_ka = p.chance(0.7)

@@ -8,6 +8,7 @@ visibility, hidden rows and columns, and merged ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time
 from typing import Union
 
@@ -67,6 +68,20 @@ class SheetGrid:
         return max((len(r) for r in self.rows), default=0)
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFinding:
+    """Something the reader noticed about the file, for the report's findings.
+
+    ``cell`` is ``Sheet!A1``, or the sheet name alone for a whole sheet.
+    """
+
+    rule: str
+    severity: str  # "error", "warning" or "info", as report.Finding
+    message: str
+    cell: str | None = None
+    suggestion: str | None = None
+
+
 @dataclass(slots=True)
 class WorkbookGrids:
     """Every sheet of one workbook, in workbook order."""
@@ -75,8 +90,10 @@ class WorkbookGrids:
     format: str
     sheets: list[SheetGrid]
     notes: list[str] = field(default_factory=list)
+    findings: list[SourceFinding] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)  # asked for once per value read
 def column_letter(col: int) -> str:
     """Zero-based column index to Excel letters: 0 -> A, 26 -> AA."""
     letters = ""

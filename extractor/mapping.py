@@ -301,6 +301,15 @@ def _fits_text(value, unit) -> bool:
     return isinstance(value, str) and bool(_LETTERS.search(value))
 
 
+_CONDUCTOR_WORDS = re.compile(
+    r"\b(cu|al|alu|copper|aluminium|aluminum|cuivre|kupfer)\b", re.I)
+
+
+def _fits_conductor(value, unit) -> bool:
+    """A conductor material ("Cu", "Copper"), not a size written as text."""
+    return isinstance(value, str) and bool(_CONDUCTOR_WORDS.search(value))
+
+
 def _fits_any(value, unit) -> bool:
     return not isinstance(value, bool) and bool(text_of(value))
 
@@ -331,6 +340,7 @@ _FIT_CHECKS = {
     "size_mm2": _fits_size,
     "spec_text": _fits_spec,
     "voltage_rating": _fits_any,
+    "conductor": _fits_conductor,
     "tag": _fits_name,
     "source_bus": _fits_name,
     "from_ref": _fits_name,
@@ -343,11 +353,15 @@ _FIT_CHECKS = {
 
 
 def _unit_columns(table: Table, samples: dict[int, list]) -> dict[int, int]:
-    """A 'Unit' column supplies the unit of the numeric column left of it."""
+    """A 'Unit' column supplies the unit of the numeric column left of it.
+
+    Under a group heading ("Rating / Unit") its own header part counts.
+    """
     out = {}
+    names = ("unit", "units", "uom", "einheit", "unite")
     for i, col in enumerate(table.columns):
-        if normalize_header(col.header) not in ("unit", "units", "uom", "einheit",
-                                                "unite"):
+        own = col.parts[-1] if col.parts else col.header
+        if not {normalize_header(col.header), normalize_header(own)} & set(names):
             continue
         vals = samples.get(col.index, [])
         if vals and all(isinstance(v, str) and V.normalize_unit(v) for v in vals):
@@ -389,7 +403,7 @@ def _phase_label(text: str) -> str | None:
     m = _PHASE.match(norm)
     if not m:
         return None
-    rest = norm[m.end():].strip(" -:").lower()
+    rest = norm[m.end():].strip(" -:,;").lower()
     if rest and not V.normalize_unit(rest) and rest not in ("load", "power"):
         return None
     return next(g for g in m.groups() if g)

@@ -5,6 +5,11 @@ and columns. This module finds them in the sheet XML, together with each
 sheet's declared size and merged ranges. Sheet parts are streamed in chunks
 and searched as bytes with precompiled patterns, so a scan costs little more
 than unzipping: no DOM is built and no parser visits every cell.
+
+The same byte patterns bound how far a sheet's cells reach before calamine,
+which lays a sheet out as one dense block, is handed it. The few small parts
+parsed as XML go through expat with any document type declaration refused,
+so no entity is ever expanded.
 """
 
 from __future__ import annotations
@@ -12,13 +17,13 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
+from xml.parsers import expat
 
-from .grid import MergedRange
+from .grid import MergedRange, column_letter
 
 CHUNK_BYTES = 2 * 1024 * 1024
 HEAD_BYTES = 64 * 1024
@@ -45,6 +50,18 @@ _ATTRS = {
     for name in (b"r", b"min", b"max")
 }
 
+_ROOT = re.compile(rb"<(?:([\w.-]+):)?worksheet[\s>]")
+_ROW_NUMBER = re.compile(rb"row r=[\"']0*([0-9]+)[\"']")
+_FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
+_MAYBE_UNCALCULATED = (b"f></", b"v/></", b"v /></", b"v></v></", b'"/></')
+_UNCALCULATED = re.compile(
+    rb"(?:</" + _NS + rb"f>|<" + _NS + rb"f\s[^>]*/>)\s*(<" + _NS + rb"v\s*/>|<"
+    + _NS + rb"v>\s*</" + _NS + rb"v>)?\s*</" + _NS + rb"c>"
+)
+_CELL_START = re.compile(rb"<" + _NS + rb"c[\s>/]")
+_TYPE = re.compile(rb"\st=[\"']([^\"']*)[\"']")
+_TEXT_TYPES = (b"str", b"inlineStr")
+
 _ODS_TAG = re.compile(rb"<table:(table-row|table-column|table)(?=[\s/>])([^>]*)>")
 _ODS_NAME = re.compile(rb"\stable:name=\"([^\"]*)\"")
 _ODS_REPEAT = {
@@ -53,6 +70,19 @@ _ODS_REPEAT = {
 }
 _ODS_HIDDEN = re.compile(rb"\stable:visibility=\"(?:collapse|filter)\"")
 _ODS_MARKERS = (b'table:visibility="collapse"', b'table:visibility="filter"')
+_ODS_CELLS = re.compile(
+    rb"<table:(table|table-row|covered-table-cell|table-cell)(?=[\s/>])([^>]*)>"
+    rb"|</table:table-row>"
+)
+_ODS_VALUE = re.compile(rb"\soffice:value-type=")
+
+
+class UnsafeXmlError(ValueError):
+    """A part declares a document type: entities that a reader could expand."""
+
+
+def _never() -> None:
+    """A deadline that never passes."""
 
 
 @dataclass(slots=True)
@@ -66,6 +96,19 @@ class SheetFacts:
     hidden_rows: list[tuple[int, int]] = field(default_factory=list)
     hidden_cols: list[tuple[int, int]] = field(default_factory=list)
     merged: list[MergedRange] = field(default_factory=list)
+    formulas: bool = False
+    uncalculated: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class BookParts:
+    """What the workbook part says about the package as a whole."""
+
+    sheets: dict[str, str | None]
+    shared_strings: str | None = None
+    styles: str | None = None
+    date1904: bool = False
+    recalculate_on_open: bool = False
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:
@@ -103,19 +146,33 @@ def workbook_part(zf: zipfile.ZipFile) -> str | None:
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str | None]:
     """Sheet name to its part in the package, in workbook order."""
+    return book_parts(zf).sheets
+
+
+def book_parts(zf: zipfile.ZipFile) -> BookParts:
+    """The sheet parts, the shared strings and styles parts, and calc flags."""
     workbook = workbook_part(zf)
     if workbook is None or not workbook.endswith(".xml"):
-        return {}
+        return BookParts({})
     rels = _relationships(zf, workbook)
-    root = ET.fromstring(zf.read(_member(zf, workbook) or workbook))
     parts: dict[str, str | None] = {}
-    for element in root.iter():
-        if _local(element.tag) != "sheet":
-            continue
-        rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-        target = rels.get(rel_id or "", ("", None))[1]
-        parts[element.get("name", "")] = _member(zf, target) if target else None
-    return parts
+    flags = {"date1904": False, "recalculate_on_open": False}
+    for name, attrs in elements(zf.read(_member(zf, workbook) or workbook)):
+        if name == "sheet":
+            rel_id = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+            target = rels.get(rel_id, ("", None))[1]
+            parts[attrs.get("name", "")] = _member(zf, target) if target else None
+        elif name == "workbookPr":
+            flags["date1904"] = attrs.get("date1904") in ("1", "true")
+        elif name == "calcPr":
+            flags["recalculate_on_open"] = attrs.get("fullCalcOnLoad") in ("1", "true")
+    by_type = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
+    return BookParts(
+        parts,
+        _member(zf, by_type.get("sharedStrings", "")),
+        _member(zf, by_type.get("styles", "")),
+        **flags,
+    )
 
 
 def read_dimension(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
@@ -132,18 +189,217 @@ def read_dimension(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     return extent.last_row + 1, extent.last_col + 1
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetFacts:
-    """Find error cells, hidden rows and columns and merges in a sheet part."""
+def scan_sheet(
+    zf: zipfile.ZipFile, part: str, check: Callable[[], None] = _never
+) -> SheetFacts:
+    """Find error cells, hidden rows and columns, merges and formulas left
+    uncalculated in a sheet part. ``check`` is called between chunks."""
     facts = SheetFacts()
     with zf.open(part) as stream:
         for buffer, start, end in _windows(stream):
+            check()
             if b"hidden=" in buffer:
                 _find_hidden(buffer, start, end, facts)
             if b't="e"' in buffer or b"t='e'" in buffer:
                 _find_errors(buffer, start, end, facts)
             if b"mergeCell" in buffer:
                 _find_merges(buffer, start, end, facts)
+            if facts.formulas or any(m in buffer for m in _FORMULA_MARKS):
+                facts.formulas = True
+                if any(mark in buffer for mark in _MAYBE_UNCALCULATED):
+                    _find_uncalculated(buffer, start, end, facts)
     return facts
+
+
+def sheet_extent(
+    zf: zipfile.ZipFile,
+    part: str,
+    declared_up_to: int = 0,
+    check: Callable[[], None] = _never,
+) -> tuple[int, int] | None:
+    """Rows and columns from A1 that the cells of a sheet part reach, at most.
+
+    None when some cell does not begin with its ``r="A1"`` address, so that
+    only reading it cell by cell can tell where it lies, or lies outside
+    Excel's grid. The part's declared
+    dimension is taken as a start when it spans no more than
+    ``declared_up_to`` cells; cells beyond it are still found. Raises
+    UnsafeXmlError for a part with a document type declaration.
+    """
+    with zf.open(part) as stream:
+        windows = _windows(stream)
+        first = next(windows, None)
+        if first is None:
+            return 0, 0
+        refuse_doctype(first[0])
+        root = _ROOT.search(first[0])
+        if root is None:
+            return None
+        rows, cols = _declared(first[0], declared_up_to)
+        bound = _Bound(root.group(1) or b"", rows, cols, trust_rows=rows > 0)
+        for buffer, _, end in _chain(first, windows):
+            check()
+            if not bound.take(buffer, end):
+                return None
+    return bound.rows, bound.cols
+
+
+class _Bound:
+    """How far the cells seen so far reach, and a pattern for cells beyond.
+
+    The pattern matches only what lies past the first digit of the furthest
+    row and the first letter of the furthest column, so a sound file gives
+    it next to nothing to match; the bound is rounded up to suit.
+    """
+
+    def __init__(self, prefix: bytes, rows: int, cols: int, trust_rows: bool) -> None:
+        self.prefix = re.escape(prefix + b":") if prefix else b""
+        self.row, self.col, self.trust_rows = rows, cols, trust_rows
+
+    @property
+    def rows(self) -> int:
+        digits = str(self.row)
+        return (int(digits[0]) + 1) * 10 ** (len(digits) - 1) - 1 if self.row else 0
+
+    @property
+    def cols(self) -> int:
+        if not self.col:
+            return 0
+        letters = column_letter(self.col - 1)
+        return _column_number(letters[0].encode() + b"Z" * (len(letters) - 1))
+
+    def take(self, buffer: bytes, end: int) -> bool:
+        """Widen the bound by the cells that start before ``end``; False for a
+        cell that does not begin with a plain ``r="A1"`` address."""
+        if not self.trust_rows:
+            # rows come in order: start from this chunk's last row, so that
+            # only the cells beyond it (none, in a sound file) are matched
+            self.row = max([self.row, *map(int, _ROW_NUMBER.findall(buffer, 0, end))])
+        for match in _beyond_pattern(self.prefix, self.row, self.col).finditer(buffer):
+            if match.start() >= end:
+                break
+            letters, number = match.groups()
+            if letters is None:
+                return False
+            self.row = max(self.row, int(number))
+            self.col = max(self.col, _column_number(letters))
+        return self.row <= MAX_ROWS and self.col <= MAX_COLS
+
+
+def _beyond_pattern(prefix: bytes, row: int, col: int) -> re.Pattern[bytes]:
+    """Cell tags past the bound of ``row`` and ``col``, or with no plain address."""
+    beyond = rb"(?=(?:" + _letters_beyond(col) + rb")[0-9]|[A-Za-z]+(?:"
+    beyond += _digits_beyond(row) + rb')")'
+    return re.compile(
+        rb"<" + prefix + rb'c(?: r="' + beyond + rb'([A-Za-z]+)([0-9]+)"'
+        rb'|(?! r="[A-Za-z]{1,3}[1-9][0-9]{0,6}")[\s>/])'
+    )
+
+
+def _digits_beyond(row: int) -> bytes:
+    """Row numbers with more digits than ``row``, or a greater first digit."""
+    digits = str(row).encode()
+    size = len(digits)
+    longer = rb"[1-9][0-9]{%d,}" % size
+    if digits[0] == ord("9"):
+        return longer
+    return longer + rb"|[%c-9][0-9]{%d}" % (max(digits[0] + 1, ord("1")), size - 1)
+
+
+def _letters_beyond(col: int) -> bytes:
+    """Column letters (either case) longer than those of ``col`` (A = 1), or
+    with a later first letter."""
+    if col <= 0:
+        return rb"[A-Za-z]+"
+    letters = column_letter(col - 1).encode()
+    size = len(letters)
+    longer = rb"[A-Za-z]{%d,}" % (size + 1)
+    if letters[0] == ord("Z"):
+        return longer
+    up = letters[0] + 1
+    return longer + rb"|[%c-Z%c-z][A-Za-z]{%d}" % (up, up + 32, size - 1)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _declared(head: bytes, up_to: int) -> tuple[int, int]:
+    """The declared rows and columns if they span no more than ``up_to`` cells."""
+    data_at = _SHEET_DATA.search(head)
+    match = _DIMENSION.search(head, 0, data_at.start() if data_at else len(head))
+    extent = parse_range(_text(match.group(1))) if match else None
+    if extent is None:
+        return 0, 0
+    rows, cols = extent.last_row + 1, extent.last_col + 1
+    return (rows, cols) if rows * cols <= up_to else (0, 0)
+
+
+def _chain(
+    first: tuple[bytes, int, int], rest: Iterator[tuple[bytes, int, int]]
+) -> Iterator[tuple[bytes, int, int]]:
+    yield first
+    yield from rest
+
+
+def refuse_doctype(head: bytes) -> None:
+    """Raise UnsafeXmlError if the start of a part declares a document type."""
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise UnsafeXmlError("a document type declaration")
+
+
+def ods_extents(
+    zf: zipfile.ZipFile, check: Callable[[], None] = _never
+) -> dict[str, tuple[int, int]]:
+    """Rows and columns from A1 that the values of each ods table reach."""
+    extents: dict[str, tuple[int, int]] = {}
+    walker = _OdsExtent()
+    with zf.open("content.xml") as stream:
+        for buffer, start, end in _windows(stream):
+            check()
+            for match in _ODS_CELLS.finditer(buffer, start):
+                if match.start() >= end:
+                    break
+                walker.add(match.group(1), match.group(2) or b"", extents)
+    return extents
+
+
+class _OdsExtent:
+    """Follows rows and cells with their repeats, noting the furthest value."""
+
+    def __init__(self) -> None:
+        self.name = ""
+        self.row = self.col = self.row_repeat = 0
+        self.extent = (0, 0)
+
+    def add(
+        self, kind: bytes | None, attrs: bytes, extents: dict[str, tuple[int, int]]
+    ) -> None:
+        if kind is None:  # the end of a row
+            self.row += self.row_repeat
+            self.row_repeat = 0
+        elif kind == b"table":
+            name = _ODS_NAME.search(attrs)
+            self.name = html.unescape(_text(name.group(1))) if name else ""
+            self.row = self.row_repeat = 0
+            self.extent = extents[self.name] = (0, 0)
+        elif kind == b"table-row":
+            self.col, self.row_repeat = 0, _repeat(kind, attrs)
+            if attrs.endswith(b"/"):
+                self.add(None, b"", extents)
+        else:
+            count = _repeat(b"table-column", attrs)
+            if _ODS_VALUE.search(attrs) or not attrs.endswith(b"/"):
+                rows = self.row + max(self.row_repeat, 1)
+                self.extent = (
+                    max(self.extent[0], rows),
+                    max(self.extent[1], self.col + count),
+                )
+                extents[self.name] = self.extent
+            self.col += count
 
 
 def ods_hidden(zf: zipfile.ZipFile) -> dict[str, SheetFacts]:
@@ -244,6 +500,35 @@ def _find_errors(buffer: bytes, start: int, end: int, facts: SheetFacts) -> None
             facts.errors.append((where[0], where[1], code))
 
 
+def _find_uncalculated(
+    buffer: bytes, start: int, end: int, facts: SheetFacts
+) -> None:
+    """Formula cells with no result: ``<f>..</f>`` and no ``<v>``, or an empty
+    one where the formula does not return text."""
+    for hit in _UNCALCULATED.finditer(buffer, start):
+        if hit.start() >= end:
+            break
+        opening = _last_cell_start(buffer, hit.start())
+        if opening is None:
+            continue
+        close = buffer.find(b">", opening)
+        kind = _TYPE.search(buffer, opening, close)
+        if hit.group(1) and kind and kind.group(1) in _TEXT_TYPES:
+            continue  # an empty text result, calculated
+        ref = _ATTRS[b"r"].search(buffer, opening, close)
+        where = parse_ref(_text(ref.group(1))) if ref else None
+        if where is not None:
+            facts.uncalculated.append(where)
+
+
+def _last_cell_start(buffer: bytes, pos: int) -> int | None:
+    """Where the last ``<c`` start tag before ``pos`` begins."""
+    found = None
+    for match in _CELL_START.finditer(buffer, max(0, pos - LOOKBEHIND), pos):
+        found = match.start()
+    return found
+
+
 def _find_merges(buffer: bytes, start: int, end: int, facts: SheetFacts) -> None:
     for match in _MERGE.finditer(buffer, start):
         if match.start() >= end:
@@ -293,22 +578,49 @@ def _relationships(zf: zipfile.ZipFile, source: str) -> dict[str, tuple[str, str
     if rels_part is None:
         return {}
     rels = {}
-    for element in ET.fromstring(zf.read(rels_part)).iter():
-        target = element.get("Target")
-        if _local(element.tag) != "Relationship" or not target:
+    for name, attrs in elements(zf.read(rels_part)):
+        target = attrs.get("Target")
+        if name != "Relationship" or not target:
             continue
-        if element.get("TargetMode") == "External":
+        if attrs.get("TargetMode") == "External":
             continue
         if target.startswith("/"):
             path = target[1:]
         else:
             path = posixpath.normpath(posixpath.join(folder, target))
-        rels[element.get("Id", "")] = (element.get("Type", ""), path)
+        rels[attrs.get("Id", "")] = (attrs.get("Type", ""), path)
     return rels
+
+
+def elements(data: bytes) -> list[tuple[str, dict[str, str]]]:
+    """Every element's local name and attributes, in document order.
+
+    A document type declaration raises UnsafeXmlError before any entity in
+    it can be defined, let alone expanded.
+    """
+    found: list[tuple[str, dict[str, str]]] = []
+    parser = expat_parser()
+    parser.StartElementHandler = lambda tag, attrs: found.append((_local(tag), attrs))
+    parser.Parse(data, True)
+    return found
+
+
+def expat_parser() -> expat.XMLParserType:
+    """An expat parser (no namespace processing) that refuses a DOCTYPE."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    return parser
+
+
+def _refuse(*_: object) -> None:
+    raise UnsafeXmlError("a document type declaration")
 
 
 def _member(zf: zipfile.ZipFile, name: str) -> str | None:
     """The member called ``name``, matched without regard to case if need be."""
+    if not name:
+        return None
     try:
         zf.getinfo(name)
         return name

@@ -7,6 +7,7 @@ note of anything done to it (a unit converted, per-phase values summed).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -44,12 +45,12 @@ class Record(BaseModel):
 
     @classmethod
     def field_names(cls) -> list[str]:
-        return [n for n in cls.model_fields if n not in Record.model_fields]
+        return list(_own_fields(cls))
 
     def fields(self) -> dict[str, FieldValue]:
         """The fields that were filled, by name."""
         out = {}
-        for name in self.field_names():
+        for name in _own_fields(type(self)):
             fv = getattr(self, name)
             if fv is not None:
                 out[name] = fv
@@ -66,6 +67,15 @@ class Record(BaseModel):
             if value not in (None, ""):
                 return str(value)
         return f"{self.sheet}!row {self.row}"
+
+
+@cache
+def _own_fields(model: type[Record]) -> tuple[str, ...]:
+    """A record type's fields besides sheet, row and confidence, in order.
+
+    Asked for per record and per field, so worked out once per type.
+    """
+    return tuple(n for n in model.model_fields if n not in Record.model_fields)
 
 
 class Load(Record):

@@ -3,9 +3,10 @@
 ``read_workbook`` is the one way in: it checks the path and the limits,
 recognises the format from the file's content, reads xlsx, xlsm, xlsb, xls
 and ods through python-calamine and delimited text through ``csv_source``,
-then adds what calamine leaves out (error cells, hidden rows and columns)
-from the package XML. Every failure reaches the caller as one of the
-product's own errors, naming the file and saying what to do.
+sheet by sheet through ``sheet_reader``, which keeps calamine within the
+limits and adds what it leaves out. Every failure reaches the caller as one
+of the product's own errors, naming the file and saying what to do; a sheet
+that cannot be read is skipped with a finding while the others are read.
 """
 
 from __future__ import annotations
@@ -16,27 +17,37 @@ import stat
 import struct
 import time
 import zipfile
-import zlib
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from xml.etree.ElementTree import ParseError
 
 import python_calamine as calamine
 
 from . import package_xml
-from .csv_source import read_csv, sniff_encoding
-from .errors import (
-    EncryptedWorkbookError,
-    ExtractError,
-    InputError,
-    LimitExceededError,
-    WorkbookError,
+from .csv_source import looks_binary, read_csv, sniff_encoding
+from .engine_errors import ENCRYPTED, RESAVE, engine_errors, one_line, os_error
+from .errors import EncryptedWorkbookError, InputError, LimitExceededError, WorkbookError
+from .grid import SheetGrid, WorkbookGrids
+from .limits import Deadline, Limits, limits_in_force, using_limits
+from .sheet_reader import (
+    SKIPPED,
+    SheetReader,
+    check_cells,
+    no_data,
+    trim_trailing_rows,
 )
-from .grid import Cell, CellError, MergedRange, SheetGrid, WorkbookGrids, is_blank
+
+__all__ = [
+    "FORMATS",
+    "SKIPPED",
+    "Limits",
+    "detect_format",
+    "read_sheet_names",
+    "read_workbook",
+    "using_limits",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,38 +69,11 @@ HEAD_BYTES = 8192
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _XML_FORMATS = ("xlsx", "xlsm")
-_ENCRYPTED = (
-    "the workbook is password-protected; save an unprotected copy and try again"
-)
-_RESAVE = "open it in Excel and save it as .xlsx, then try again"
 _EXCEL_CAN_OPEN = (
     "a web page (HTML)",
     "a single-file web page (MHTML)",
     "an Excel 2003 XML spreadsheet",
 )
-_ENGINE_ERRORS = (
-    calamine.CalamineError,
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    ParseError,
-    ValueError,
-    KeyError,
-    RuntimeError,
-    NotImplementedError,
-    struct.error,
-)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How large a workbook may be before reading it is refused."""
-
-    max_cells_per_sheet: int = 50_000_000
-    max_inflated_bytes: int = 4 * 1024**3  # sum of uncompressed zip members
-    max_file_bytes: int = 2 * 1024**3
-
-
 def detect_format(path: str | os.PathLike[str]) -> str:
     """The file's format from its content, falling back to its extension.
 
@@ -99,7 +83,7 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     """
     file, _ = _check_path(path)
     head = _read_head(file)
-    with _engine_errors(file):
+    with engine_errors(file):
         if head.startswith(_ZIP_MAGIC):
             return _zip_format(file)
         if head.startswith(_OLE_MAGIC):
@@ -118,22 +102,26 @@ def read_workbook(
     Values come as calamine gives them (cached results for formulas), with
     error cells as CellError, rows trimmed of trailing empty ones, and
     hidden rows, hidden columns and merged ranges where the format has them.
+    ``limits`` defaults to those in force (see ``using_limits``). A sheet
+    that cannot be read comes empty, of kind "skipped", with a finding of
+    rule SKIPPED; if no worksheet can be read, the first failure is raised.
     """
     started = time.perf_counter()
-    limits = limits or Limits()
+    limits = limits or limits_in_force()
     file, size = _check_path(path)
     if size > limits.max_file_bytes:
         raise LimitExceededError(
             f"the file is {size:,} bytes, more than the limit of "
-            f"{limits.max_file_bytes:,}; raise max_file_bytes to read it",
+            f"{limits.max_file_bytes:,}; raise the limit to read it",
             path=str(file),
         )
     fmt = detect_format(file)
-    with _engine_errors(file):
+    deadline = Deadline(limits.max_seconds, str(file))
+    with engine_errors(file):
         if fmt == "csv":
-            book = _read_text(file, limits, sheets)
+            book = _read_text(file, limits, deadline, sheets)
         else:
-            book = _read_package(file, fmt, limits, sheets)
+            book = _read_package(file, fmt, limits, deadline, sheets)
     log.debug(
         "read %s (%s): %d sheets in %.3f s",
         file,
@@ -150,7 +138,7 @@ def read_sheet_names(path: str | os.PathLike[str]) -> list[str]:
     fmt = detect_format(file)
     if fmt == "csv":
         return [file.stem]
-    with _engine_errors(file):
+    with engine_errors(file):
         if fmt in _XML_FORMATS:
             with zipfile.ZipFile(file) as zf:
                 names = list(package_xml.sheet_parts(zf))
@@ -170,7 +158,7 @@ def _check_path(path: str | os.PathLike[str]) -> tuple[Path, int]:
     except FileNotFoundError:
         raise InputError("file not found; check the path", path=str(file)) from None
     except OSError as exc:
-        raise _os_error(file, exc) from exc
+        raise os_error(file, exc) from exc
     if stat.S_ISDIR(info.st_mode):
         raise InputError(
             "this is a folder, not a file; give the path of a workbook in it",
@@ -192,7 +180,7 @@ def _read_head(file: Path) -> bytes:
         with open(file, "rb") as stream:
             return stream.read(HEAD_BYTES)
     except OSError as exc:
-        raise _os_error(file, exc) from exc
+        raise os_error(file, exc) from exc
 
 
 def _zip_format(file: Path) -> str:
@@ -242,12 +230,12 @@ def _ole_format(file: Path) -> str:
         if WORKBOOK_SUFFIXES.get(file.suffix.lower()) == "xls":
             return "xls"  # let calamine say what is wrong with it
         raise WorkbookError(
-            f"the file is a damaged OLE compound file ({_one_line(exc)}); "
+            f"the file is a damaged OLE compound file ({one_line(exc)}); "
             "check that you chose the right file",
             path=str(file),
         ) from exc
     if names & {"encryptioninfo", "encryptedpackage"}:
-        raise EncryptedWorkbookError(_ENCRYPTED, path=str(file))
+        raise EncryptedWorkbookError(ENCRYPTED, path=str(file))
     if names & {"workbook", "book"}:
         return "xls"
     if "worddocument" in names:
@@ -274,7 +262,7 @@ def _text_format(file: Path, head: bytes) -> str:
             "try again"
         )
     elif kind in _EXCEL_CAN_OPEN:
-        advice = _RESAVE
+        advice = RESAVE
     else:
         advice = "check that you chose the right file"
     raise WorkbookError(
@@ -287,7 +275,7 @@ def _text_kind(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "a PDF document"
     encoding = sniff_encoding(head)
-    if b"\0" in head and not encoding.startswith("utf-16"):
+    if looks_binary(head, encoding):
         return "binary data of an unknown kind"
     text = head.decode(encoding, "replace").lstrip("\ufeff \t\r\n").lower()
     if text.startswith("{\\rtf"):
@@ -375,20 +363,26 @@ def _directory_names(data: bytes) -> Iterator[str]:
 # -- reading ----------------------------------------------------------------
 
 
-def _read_text(file: Path, limits: Limits, wanted: list[str] | None) -> WorkbookGrids:
+def _read_text(
+    file: Path, limits: Limits, deadline: Deadline, wanted: list[str] | None
+) -> WorkbookGrids:
     _select([file.stem], wanted, file)
-    book = read_csv(file, max_cells=limits.max_cells_per_sheet)
+    book = read_csv(file, max_cells=limits.max_cells_per_sheet, check=deadline.check)
     for sheet in book.sheets:
-        _trim_trailing_rows(sheet.rows)
+        trim_trailing_rows(sheet.rows)
+    book.findings.extend(no_data(book.sheets))
     return book
 
 
 def _read_package(
-    file: Path, fmt: str, limits: Limits, wanted: list[str] | None
+    file: Path, fmt: str, limits: Limits, deadline: Deadline, wanted: list[str] | None
 ) -> WorkbookGrids:
     zf = _open_zip(file, limits) if fmt != "xls" else None
     # the pool is left (waiting for any scan) before the package is closed
     try:
+        parts = _book_parts(zf) if zf is not None and fmt in _XML_FORMATS else None
+        if zf is not None and fmt == "ods":
+            _check_ods(file, zf, limits, deadline, wanted)
         with ThreadPoolExecutor(1) as pool, _open_calamine(file, fmt) as book:
             if not book.sheets_metadata:
                 raise WorkbookError(
@@ -396,13 +390,50 @@ def _read_package(
                     path=str(file),
                 )
             metas = _select_metadata(book.sheets_metadata, wanted, file)
-            reader = _SheetReader(file, fmt, limits, book, zf, pool)
-            grids = [reader.read(meta) for meta in metas]
+            reader = SheetReader(file, fmt, limits, deadline, book, zf, parts, pool)
+            grids = []
+            for meta in metas:
+                deadline.check(meta.name)
+                grids.append(reader.read(meta))
+            reader.finish(grids)
             notes = [_very_hidden_note(m) for m in metas if _very_hidden(m)]
     finally:
         if zf is not None:
             zf.close()
-    return WorkbookGrids(path=str(file), format=fmt, sheets=grids, notes=notes)
+    _raise_if_nothing_read(grids, reader.failures)
+    return WorkbookGrids(
+        path=str(file), format=fmt, sheets=grids, notes=notes, findings=reader.findings
+    )
+
+
+def _book_parts(zf: zipfile.ZipFile) -> package_xml.BookParts:
+    """The package's parts, refusing any that declares a document type."""
+    parts = package_xml.book_parts(zf)
+    for part in (parts.shared_strings, parts.styles):
+        if part is not None:
+            with zf.open(part) as stream:
+                package_xml.refuse_doctype(stream.read(package_xml.HEAD_BYTES))
+    return parts
+
+
+def _check_ods(
+    file: Path,
+    zf: zipfile.ZipFile,
+    limits: Limits,
+    deadline: Deadline,
+    wanted: list[str] | None,
+) -> None:
+    """Refuse an ods package with a table too large: calamine reads them all
+    as it opens the file, so no table can be skipped."""
+    for name, (rows, cols) in package_xml.ods_extents(zf, deadline.check).items():
+        if wanted is None or name in wanted:
+            check_cells(file, name, rows, cols, limits.max_cells_per_sheet)
+
+
+def _raise_if_nothing_read(grids: list[SheetGrid], failures: list[WorkbookError]) -> None:
+    """Raise the first failure if every worksheet failed."""
+    if failures and not any(grid.kind == "worksheet" for grid in grids):
+        raise failures[0]
 
 
 def _open_zip(file: Path, limits: Limits) -> zipfile.ZipFile:
@@ -413,8 +444,8 @@ def _open_zip(file: Path, limits: Limits) -> zipfile.ZipFile:
         zf.close()
         raise LimitExceededError(
             f"the package would inflate to {inflated:,} bytes, more than the "
-            f"limit of {limits.max_inflated_bytes:,}; raise max_inflated_bytes "
-            "if you trust the file",
+            f"limit of {limits.max_inflated_bytes:,}; if you trust the file, "
+            "raise the limit (--max-inflated-mb)",
             path=str(file),
         )
     return zf
@@ -456,170 +487,9 @@ def _select(names: list[str], wanted: list[str] | None, file: Path) -> set[str]:
     return set(wanted)
 
 
-class _SheetReader:
-    """Reads the sheets of one open workbook, one at a time."""
-
-    def __init__(
-        self,
-        file: Path,
-        fmt: str,
-        limits: Limits,
-        book: calamine.CalamineWorkbook,
-        zf: zipfile.ZipFile | None,
-        pool: ThreadPoolExecutor,
-    ) -> None:
-        self.file, self.fmt, self.limits = file, fmt, limits
-        self.book, self.zf, self.pool = book, zf, pool
-        self.parts: dict[str, str | None] = {}
-        self.ods: dict[str, package_xml.SheetFacts] = {}
-        if zf is not None and fmt in _XML_FORMATS:
-            self.parts = package_xml.sheet_parts(zf)
-        elif zf is not None and fmt == "ods":
-            self.ods = package_xml.ods_hidden(zf)
-
-    def read(self, meta: calamine.SheetMetadata) -> SheetGrid:
-        """One sheet as a grid; chart and other sheets without cells come empty."""
-        started = time.perf_counter()
-        kind = _enum_name(meta.typ).lower()
-        visible = meta.visible == calamine.SheetVisibleEnum.Visible
-        grid = SheetGrid(name=meta.name, rows=[], visible=visible, kind=kind)
-        if meta.typ == calamine.SheetTypeEnum.WorkSheet:
-            self._fill(grid)
-        log.debug(
-            "sheet %r: %s, %d rows, %.3f s",
-            grid.name,
-            kind,
-            grid.n_rows,
-            time.perf_counter() - started,
-        )
-        return grid
-
-    def _fill(self, grid: SheetGrid) -> None:
-        pending = self._start_scan(grid.name)
-        sheet = self.book.get_sheet_by_name(grid.name)
-        if sheet.end is not None:
-            self._check_cells(grid.name, sheet.end[0] + 1, sheet.end[1] + 1)
-        grid.rows = sheet.to_python(skip_empty_area=False)
-
-        facts = pending.result()
-        self._add_facts(grid, facts)
-        grid.merged = _merged(sheet.merged_cell_ranges) or facts.merged
-
-    def _start_scan(self, name: str) -> Future[package_xml.SheetFacts]:
-        """Check the declared size, then scan the part while calamine parses."""
-        part = self.parts.get(name)
-        if part is None or self.zf is None:
-            done: Future[package_xml.SheetFacts] = Future()
-            done.set_result(self.ods.get(name) or package_xml.SheetFacts())
-            return done
-        dimension = package_xml.read_dimension(self.zf, part)
-        if dimension is not None:
-            self._check_cells(name, *dimension)
-        # both unzipping and calamine's parse run without holding the GIL
-        return self.pool.submit(package_xml.scan_sheet, self.zf, part)
-
-    @staticmethod
-    def _add_facts(grid: SheetGrid, facts: package_xml.SheetFacts) -> None:
-        _put_errors(grid.rows, facts.errors)
-        _trim_trailing_rows(grid.rows)
-        if facts.hidden_rows:
-            grid.hidden_rows = _clamp(facts.hidden_rows, grid.n_rows)
-        if facts.hidden_cols:
-            grid.hidden_cols = _clamp(facts.hidden_cols, grid.n_cols)
-
-    def _check_cells(self, sheet: str, rows: int, cols: int) -> None:
-        limit = self.limits.max_cells_per_sheet
-        if rows * cols > limit:
-            raise LimitExceededError(
-                f"the sheet spans {rows:,} rows by {cols:,} columns, more than "
-                f"the limit of {limit:,} cells; delete the unused rows and "
-                "columns or raise max_cells_per_sheet",
-                path=str(self.file),
-                sheet=sheet,
-            )
-
-
-def _put_errors(rows: list[list[Cell]], errors: list[tuple[int, int, str]]) -> None:
-    """Write error cells back where calamine left empty text."""
-    for row, col, code in errors:
-        while len(rows) <= row:
-            rows.append([])
-        line = rows[row]
-        if len(line) <= col:
-            line.extend([""] * (col + 1 - len(line)))
-        line[col] = CellError(code)
-
-
-def _trim_trailing_rows(rows: list[list[Cell]]) -> None:
-    end = len(rows)
-    while end and all(is_blank(value) for value in rows[end - 1]):
-        end -= 1
-    del rows[end:]
-
-
-def _clamp(spans: list[tuple[int, int]], size: int) -> frozenset[int]:
-    """The indices in the spans that fall inside a grid of ``size``."""
-    found: set[int] = set()
-    for first, last in spans:
-        found.update(range(first, min(last, size - 1) + 1))
-    return frozenset(found)
-
-
-def _merged(
-    ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None,
-) -> list[MergedRange]:
-    return [MergedRange(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges or []]
-
-
-def _enum_name(value: object) -> str:
-    return str(value).rpartition(".")[2]
-
-
 def _very_hidden(meta: calamine.SheetMetadata) -> bool:
     return bool(meta.visible == calamine.SheetVisibleEnum.VeryHidden)
 
 
 def _very_hidden_note(meta: calamine.SheetMetadata) -> str:
     return f"sheet {meta.name!r} is very hidden: Excel shows it only through VBA"
-
-
-# -- turning engine failures into the product's errors -----------------------
-
-
-@contextmanager
-def _engine_errors(file: Path) -> Iterator[None]:
-    """Re-raise calamine, zip, XML and OS failures as the product's errors."""
-    try:
-        yield
-    except ExtractError:
-        raise
-    except calamine.PasswordError as exc:
-        raise EncryptedWorkbookError(_ENCRYPTED, path=str(file)) from exc
-    except OSError as exc:
-        raise _os_error(file, exc) from exc
-    except BaseException as exc:
-        if not _is_engine_failure(exc):
-            raise
-        raise WorkbookError(
-            f"the file cannot be read as a workbook ({_one_line(exc)}); {_RESAVE}",
-            path=str(file),
-        ) from exc
-
-
-def _is_engine_failure(exc: BaseException) -> bool:
-    # calamine reports Rust panics as pyo3's PanicException, a BaseException
-    return isinstance(exc, _ENGINE_ERRORS) or type(exc).__name__ == "PanicException"
-
-
-def _os_error(file: Path, exc: OSError) -> InputError:
-    reason = exc.strerror or _one_line(exc)
-    return InputError(
-        f"the file cannot be opened ({reason}); check the path and that you may "
-        "read it",
-        path=str(file),
-    )
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."

@@ -27,7 +27,7 @@ STRONG_MATCH = 0.85
 _NUMBERISH = re.compile(r"^\s*[-+]?\(?\d[\d,\s]*(\.\d+)?\)?\s*[a-zA-Z%²°/.]{0,8}\s*$")
 _TOTAL = re.compile(
     r"^\s*(sub[\s-]?total|grand\s+total|total|totals|sum|summe|gesamt|somme|"
-    r"sous[\s-]?total)\b",
+    r"sous[\s-]?total|(zwischen|gesamt|teil|end)summe)\b",
     re.I,
 )
 _SPARE = re.compile(
@@ -38,6 +38,7 @@ _INCOMER = re.compile(r"^\s*(incomer|incoming|main incomer|arrivée|einspeisung)
 _NOTE = re.compile(r"^\s*(notes?|legend|remarks?|nb|n\.b\.|abbreviations?|"
                    r"key|hinweis|remarque)\b\s*[:.\-]?", re.I)
 _SERIAL = re.compile(r"^\s*\(?[a-z]?\d{1,4}[).:]?\s*$", re.I)
+_DIGIT_RUN = re.compile(r"\d{3}")
 _PLACEHOLDER = {"--", "-", "—", "–", "n/a", "na", "tbc", "tba", "x", " x "}
 
 
@@ -155,7 +156,9 @@ def _field_matches(vocab: Vocabulary, cells: list[tuple[int, Cell]]) -> int:
 
 
 def _header_like(cells: list[tuple[int, Cell]]) -> bool:
-    texts = [v for _, v in cells if isinstance(v, str) and not is_numberish(v)]
+    """Mostly text, and not "Key:" labels of a title block."""
+    texts = [v for _, v in cells if isinstance(v, str) and not is_numberish(v)
+             and not v.rstrip().endswith(":")]
     return len(cells) >= 2 and len(texts) >= 0.7 * len(cells)
 
 
@@ -237,12 +240,17 @@ _NEUTRAL_UNITS = {"-", "--", "—", "no", "no.", "nos", "nos.", "qty", "pcs", "e
 
 
 def _is_units_row(cells: list[tuple[int, Cell]]) -> bool:
-    """A row of unit symbols under the header ('-' and 'No.' are neutral)."""
+    """A row of unit symbols under the header ('-' and 'No.' are neutral).
+
+    One unit among dashes ("-", "-", "ft") is a units row too.
+    """
     texts = [v.strip().strip("()[]") for _, v in cells if isinstance(v, str)]
     if len(texts) < 0.9 * len(cells):
         return False
     counted = [t for t in texts if t.lower() not in _NEUTRAL_UNITS]
     units = sum(1 for t in counted if normalize_unit(t) is not None)
+    if units == len(counted) == 1:
+        return len(texts) >= 3
     return units >= 2 and units >= 0.5 * len(counted)
 
 
@@ -372,10 +380,16 @@ def _tables_at(grid, vocab, merged, field_row: int, first_index: int) -> list[Ta
 
 
 def _metadata(grid: SheetGrid, table: Table) -> None:
-    """Key-value pairs of a title block above the table, and their cells."""
+    """Key-value pairs of a title block above the table, and their cells.
+
+    The nearest rows win, and only cells over the table's own columns count
+    (or just left of them), so that tables side by side or one above the
+    other each keep their own "Board: ..." line.
+    """
     first = table.header_rows[0]
-    for r in range(max(0, first - 12), first):
-        cells = _row_cells(grid, r)
+    lo, hi = table.columns[0].index - 2, table.columns[-1].index
+    for r in range(first - 1, max(0, first - 12) - 1, -1):
+        cells = [(c, v) for c, v in _row_cells(grid, r) if lo <= c <= hi]
         for (c, value), (nc, nxt) in pairwise(cells):
             if not isinstance(value, str):
                 continue
@@ -408,23 +422,49 @@ def _body(grid: SheetGrid, vocab: Vocabulary, table: Table) -> list[Row]:
         if r in grid.hidden_rows:
             rows.append(Row(r, "hidden"))
             continue
-        if _signature(grid, r, colset) in header_sigs:
+        if _repeats_header(cells, header_sigs):
             rows.append(Row(r, "header"))
             continue
         if _starts_table(vocab, cells):
             break
         row = _classify_row(r, cells, cols, data_width)
         if rows and rows[-1].role == "note" and len(cells) <= 2:
-            row = Row(r, "note", text_of(cells[0][1]))
+            row = Row(r, "note", _joined(cells))
         if row.role == "data":
             data_width = max(data_width, len(cells))
         rows.append(row)
     return rows
 
 
+def _joined(cells: list[tuple[int, Cell]]) -> str:
+    return " ".join(text_of(v) for _, v in cells)
+
+
 def _starts_table(vocab: Vocabulary, cells: list[tuple[int, Cell]]) -> bool:
-    """A field row of another table under this one ends this one's body."""
-    return _header_like(cells) and _field_matches(vocab, cells) >= MIN_FIELD_MATCHES
+    """A field row of another table under this one ends this one's body.
+
+    Texts with a run of three digits (tags such as C-1000123) are no header
+    words; leaving them out spares a fuzzy match of every tag of the table.
+    """
+    if not _header_like(cells):
+        return False
+    words = [(c, v) for c, v in cells
+             if not (isinstance(v, str) and _DIGIT_RUN.search(v))]
+    return _field_matches(vocab, words) >= MIN_FIELD_MATCHES
+
+
+def _repeats_header(cells: list[tuple[int, Cell]],
+                    header_sigs: set[tuple[str, ...]]) -> bool:
+    """Whether the row's signature is one of ``header_sigs``.
+
+    The same as ``_signature(...) in header_sigs`` without normalizing every
+    cell of every row: a data row differs in its first cell or its length.
+    """
+    return any(
+        len(sig) == len(cells) and all(
+            normalize_header(text_of(value)) == word
+            for (_, value), word in zip(cells, sig))
+        for sig in header_sigs)
 
 
 def _signature(grid: SheetGrid, r: int, colset: set[int]) -> tuple[str, ...]:
@@ -446,11 +486,14 @@ def _classify_row(r: int, cells, cols: list[int], data_width: int) -> Row:
         return Row(r, "incomer", first)
     meaningful = [v for _, v in cells if not _is_serial(v) and not is_placeholder(v)]
     if first and _NOTE.match(first) and len(cells) <= 2:
-        return Row(r, "note", first)
+        return Row(r, "note", _joined(cells))
     if first and _SPARE.match(first) and len(meaningful) <= max(3, len(cells) // 2):
         return Row(r, "spare", first)
     if any(_SPARE.fullmatch(t) for _, t in texts[:3]) and len(meaningful) <= 3:
         return Row(r, "spare", first)
+    if len(cells) == len(texts) == 2 and _BOARD_KEY.match(first) \
+            and not is_numberish(texts[1][1]):
+        return Row(r, "section", section_name(texts[1][1]))
     if first and first.endswith(":") and len(cells) <= 2 and not is_numberish(first):
         return Row(r, "label", first.rstrip(": "))
     if _is_section(cells, texts, cols, data_width, first_col):
@@ -460,10 +503,16 @@ def _classify_row(r: int, cells, cols: list[int], data_width: int) -> Row:
     return Row(r, "data")
 
 
+# "Board:" in one cell and the board's name in the next names the board
+# feeding the rows below, as a section row does.
+_BOARD_KEY = re.compile(
+    r"^(board|panel|panelboard|switchboard|switchgear|mcc|db|distribution board|"
+    r"fed from|tableau|verteiler|unterverteilung|schaltanlage)\s*:$", re.I)
 _SECTION_REMARK = re.compile(r"\s*(\([^)]*\)|\[[^\]]*\])\s*$")
 _SECTION_WORDS = re.compile(
     r"^(section|board|panel|panelboard|switchboard|switchgear|mcc|db|"
-    r"distribution board|bus|area|location|fed from|feeder)(\s*:\s*|\s+[-–]\s+)",
+    r"distribution board|bus|area|location|fed from|feeder|tableau|verteiler|"
+    r"unterverteilung|schaltanlage)(\s*:\s*|\s+[-–]\s+)",
     re.I)
 
 

@@ -21,6 +21,24 @@ from .errors import ConfigurationError
 from .records import RECORD_TYPES
 
 FUZZY_CUTOFF = 86.0
+QUALIFIED_SCORE = 0.95
+COMPOUND_HEAD = 5
+# Small words ("départ de", "nom de l'équipement") do not change a header: a
+# header that is a vocabulary word plus small words reads as that word.
+SMALL_WORDS = frozenset({
+    "of", "the", "in", "d", "de", "du", "des", "l", "la", "le", "en", "der",
+    "die", "das",
+})
+# Words that qualify a quantity without changing which one it is ("rated
+# voltage", "courant nominal", "approx. length", "puissance absorbée"): a
+# header that is a vocabulary word plus such words reads as a synonym.
+QUALIFIERS = frozenset({
+    "nominal", "nominale", "nominell", "rated", "approx", "approximate",
+    "approximately", "est", "estimated", "estimee", "estime", "assigne",
+    "assignee", "installed", "installee", "absorbed", "absorbee", "utile",
+    "design", "motor", "moteur", "shaft", "service", "emploi", "operating",
+    "alimentation", "supply", "equipment", "equipement", "max", "maximum",
+})
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[a-z]{3})(?=[A-Z]\b)")
 _PUNCT = re.compile(r"[^\w\sφη]+")
@@ -32,6 +50,14 @@ _UNIT_TOKENS = {
 }
 
 
+_COMMA_UNIT = re.compile(r",\s*([^\s,]{1,5})\s*$")
+
+
+def _drop_unit(match: re.Match[str]) -> str:
+    """ "FLC, A" names the unit after its comma: keep "FLC"."""
+    return "" if match.group(1) in _UNIT_TOKENS else match.group()
+
+
 def normalize_header(text: str, *, keep_units: bool = False) -> str:
     """Lowercase, accents and punctuation removed, units in brackets dropped."""
     text = _CAMEL.sub(" ", str(text))
@@ -40,6 +66,7 @@ def normalize_header(text: str, *, keep_units: bool = False) -> str:
     text = text.lower().replace("²", "2").replace("_", " ")
     if not keep_units:
         text = _BRACKETS.sub(" ", text)
+        text = _COMMA_UNIT.sub(_drop_unit, text)
     text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
     if keep_units:
         return text
@@ -116,12 +143,22 @@ class Vocabulary:
 
 def _best_fuzzy(norm: str, padded: str, words: list[str]):
     best = None
+    plain, core = _plain(norm), _core(norm)
     for word in words:
-        if len(word) <= 3:
+        if plain and plain != norm and plain == _plain(word):
+            score, method = 1.0, "synonym"
+        elif core and core != norm and core == _core(word):
+            score, method = QUALIFIED_SCORE, "synonym"
+        elif len(word) <= 3:
             continue
-        if f" {word} " in padded:
+        elif f" {word} " in f" {core} ":
+            score = 0.6 + 0.35 * len(word) / len(core)
+            method = "synonym"
+        elif f" {word} " in padded:
             score = 0.6 + 0.35 * len(word) / len(norm)
             method = "synonym"
+        elif compound := _compound_score(core, word):
+            score, method = compound, "compound"
         else:
             ratio = fuzz.ratio(norm, word, score_cutoff=FUZZY_CUTOFF)
             if not ratio:
@@ -130,6 +167,27 @@ def _best_fuzzy(norm: str, padded: str, words: list[str]):
         if best is None or score > best[0]:
             best = (round(score, 3), method, word)
     return best
+
+
+def _plain(text: str) -> str:
+    """A header without its small words: 'nom de l equipement' -> 'nom equipement'."""
+    return " ".join(w for w in text.split() if w not in SMALL_WORDS)
+
+
+def _core(text: str) -> str:
+    """A header without small words and qualifiers: 'courant nominal' -> 'courant'."""
+    return " ".join(w for w in text.split()
+                    if w not in QUALIFIERS and w not in SMALL_WORDS)
+
+
+def _compound_score(core: str, word: str) -> float | None:
+    """A German compound ending in a vocabulary word: 'motorleistung' is a 'leistung'."""
+    if len(word) < COMPOUND_HEAD or " " in word:
+        return None
+    for token in core.split():
+        if token.endswith(word) and len(token) - len(word) >= 3:
+            return 0.9 if token == core else 0.6 + 0.3 * len(token) / len(core)
+    return None
 
 
 def _entries(data: dict, origin: str) -> dict[tuple[str, str], list[str]]:

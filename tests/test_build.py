@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from workbooks import write_xlsx
+from workbooks import built_records, read_values, write_xlsx
 
 from extractor.pipeline import extract_file
+from extractor.records import Cable, Load, Record
 from extractor.report import Report
 
 
@@ -13,10 +14,15 @@ def extract(tmp_path, rows: list[list], name: str = "Loads") -> Report:
     return extract_file(write_xlsx(tmp_path / "book.xlsx", {name: rows}))
 
 
-def only_load(tmp_path, header: list[str], row: list):
-    report = extract(tmp_path, [["Tag", "Description", *header],
-                                ["P-101", "Feed pump", *row]])
-    [load] = report.loads
+def build(tmp_path, rows: list[list], name: str = "Loads") -> list[Record]:
+    """The records as built from the sheet, before the engineering checks."""
+    return built_records(write_xlsx(tmp_path / "book.xlsx", {name: rows}), name)
+
+
+def only_load(tmp_path, header: list[str], row: list) -> Load:
+    [load] = build(tmp_path, [["Tag", "Description", *header],
+                              ["P-101", "Feed pump", *row]])
+    assert isinstance(load, Load)
     return load
 
 
@@ -37,6 +43,9 @@ def only_load(tmp_path, header: list[str], row: list):
     ("Power (W)", 2500, "rated_power_kw", 2.5, ["converted 2500 W to 2.5 kW"]),
     ("Power (MW)", 1.2, "rated_power_kw", 1200.0, ["converted 1.2 MW to 1200 kW"]),
     ("Rated Power (kVA)", 40, "rated_power_kva", 40.0, []),
+    ("Power", "2 MVA", "rated_power_kva", 2000.0,
+     ["MVA is a unit of apparent_power, not power", "converted 2 MVA to 2000 kVA"]),
+    ("Power", "1,893.42 kW", "rated_power_kw", 1893.42, []),
     ("Motor Rating (kW)", "7.5", "rated_power_kw", 7.5, []),
 ])
 def test_power_forms(tmp_path, header, cell, field, value, notes):
@@ -86,7 +95,7 @@ def test_unit_from_a_units_row(tmp_path):
             ["", "", "kVA", "kV", "A"],
             ["T-1", "Transformer feeder", 1600, 11, 84]]
 
-    [load] = extract(tmp_path, rows).loads
+    [load] = build(tmp_path, rows)
 
     assert (load.get("rated_power_kva"), load.get("voltage_v"), load.get("current_a")) \
         == (1600.0, 11000.0, 84.0)
@@ -105,11 +114,12 @@ def test_empty_looking_cells_leave_the_field_absent(tmp_path):
             ["P-4", "Pump 4", 11, "NULL", "  "],
             ["P-5", "Pump 5", 11, "   ", "--"]]
 
-    report = extract(tmp_path, rows)
+    loads = build(tmp_path, rows)
 
-    assert [sorted(r.fields()) for r in report.loads] == [
+    assert [sorted(r.fields()) for r in loads] == [
         ["description", "power_factor", "rated_power_kw", "tag", "voltage_v"],
         *[["description", "rated_power_kw", "tag"]] * 4]
+    report = extract(tmp_path, rows)
     assert [f for f in report.findings if f.rule == "unreadable-value"] == []
 
 
@@ -146,9 +156,8 @@ def test_per_phase_columns_are_summed(tmp_path, phase_headers):
             ["C1", "Lighting", 1.2, 1.1, 1.3],
             ["C2", "Sockets", 2, None, 1]]
 
-    report = extract(tmp_path, rows)
+    first, second = build(tmp_path, rows)
 
-    first, second = report.loads
     assert first.rated_power_kw.value == pytest.approx(3.6)
     assert (first.rated_power_kw.cell, first.rated_power_kw.raw) == (
         "Loads!C2", "1.2 + 1.1 + 1.3")
@@ -172,19 +181,20 @@ CABLE_ROWS = [
 
 
 def test_cable_specs_and_lengths_with_a_unit_column(tmp_path):
-    report = extract(tmp_path, CABLE_ROWS, "Cables")
+    cables = build(tmp_path, CABLE_ROWS, "Cables")
 
+    assert all(isinstance(c, Cable) for c in cables)
     got = [(c.get("tag"), c.get("runs"), c.get("cores"), c.get("size_mm2"),
-            c.get("length_m")) for c in report.cables]
+            c.get("length_m")) for c in cables]
     assert got == [("C-1", 1, 3, 240.0, 120.0), ("C-2", 1, 4, 16.0, 1200.0),
                    ("C-3", 2, 4, 240.0, 91.44), ("C-4", 1, 4, 70.0, 50.0),
                    ("C-5", None, None, 3.31, 30.0)]
-    second = report.cables[1]
+    second = cables[1]
     assert second.length_m.notes == ["converted 1.2 km to 1200 m"]
     assert (second.cores.cell, second.cores.source, second.cores.raw) == (
         "Cables!D3", "derived", "1 x 4c 16mm²")
     assert second.spec_text.value == "1 x 4c 16mm²"
-    assert report.cables[0].size_mm2.notes == ["size read from '3C x 240'"]
+    assert cables[0].size_mm2.notes == ["size read from '3C x 240'"]
 
 
 @pytest.mark.parametrize(("header", "cell", "length"), [
@@ -198,7 +208,7 @@ def test_length_units_from_header_or_cell(tmp_path, header, cell, length):
     rows = [["Cable Tag", "From", "To", "Size (mm²)", header],
             ["C-1", "MCC-1", "P-1", 16, cell]]
 
-    [cable] = extract(tmp_path, rows, "Cables").cables
+    [cable] = build(tmp_path, rows, "Cables")
 
     assert cable.length_m.value == pytest.approx(length)
     assert cable.length_m.cell == "Cables!E2"
@@ -208,9 +218,9 @@ def test_cable_specification_in_one_column(tmp_path):
     rows = [["Cable No", "From", "To", "Cable Specification", "Length (m)"],
             ["C-1", "MCC-1", "P-1", "2 x 4C x 240 sq.mm XLPE/SWA/PVC 0.6/1 kV", 85]]
 
-    [cable] = extract(tmp_path, rows, "Cables").cables
+    [cable] = build(tmp_path, rows, "Cables")
 
-    assert {k: v.value for k, v in cable.fields().items()} == {
+    assert read_values(cable) == {
         "tag": "C-1", "from_ref": "MCC-1", "to_ref": "P-1", "runs": 2, "cores": 4,
         "size_mm2": 240.0, "insulation": "XLPE", "armour": "SWA", "length_m": 85.0,
         "voltage_rating": "0.6/1 kV",
@@ -225,14 +235,12 @@ def test_french_headers(tmp_path):
             ["M-1", "Pompe", 11, 400, 0.85],
             ["M-2", "Ventilateur", 5.5, 400, 0.8]]
 
-    report = extract(tmp_path, rows, "Charges")
-
-    assert [{k: v.value for k, v in r.fields().items()} for r in report.loads] == [
+    assert [read_values(r) for r in build(tmp_path, rows, "Charges")] == [
         {"tag": "M-1", "description": "Pompe", "rated_power_kw": 11.0,
          "voltage_v": 400.0, "power_factor": 0.85},
         {"tag": "M-2", "description": "Ventilateur", "rated_power_kw": 5.5,
          "voltage_v": 400.0, "power_factor": 0.8}]
-    assert report.sheets[0].kind == "load_schedule"
+    assert extract(tmp_path, rows, "Charges").sheets[0].kind == "load_schedule"
 
 
 def test_german_headers(tmp_path):
@@ -240,13 +248,12 @@ def test_german_headers(tmp_path):
             ["M1", "Pumpe", 11, 400, 3],
             ["M2", "Lüfter", 5.5, 400, 3]]
 
-    report = extract(tmp_path, rows, "Verbraucher")
-
-    assert [{k: v.value for k, v in r.fields().items()} for r in report.loads] == [
+    assert [read_values(r) for r in build(tmp_path, rows, "Verbraucher")] == [
         {"tag": "M1", "description": "Pumpe", "rated_power_kw": 11.0,
          "voltage_v": 400.0, "phases": 3},
         {"tag": "M2", "description": "Lüfter", "rated_power_kw": 5.5,
          "voltage_v": 400.0, "phases": 3}]
+    report = extract(tmp_path, rows, "Verbraucher")
     mapped = {m.header: (m.field, m.method) for m in report.mappings}
     assert mapped["Bezeichnung"] == ("description", "synonym")
     assert mapped["Spannung (V)"] == ("voltage_v", "synonym")

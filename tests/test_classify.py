@@ -42,6 +42,12 @@ BUSES_BY_SHEET = [["Name", "Voltage (kV)", "Icw (kA)"],
 FEEDER_LIST = [["Tag", "Description", "kW", "PF", "Cable Size", "Cores"],
                ["P-101", "Feed pump", 37, 0.85, 240, 3],
                ["P-102", "Booster pump", 11, 0.86, 16, 4]]
+PRICED = [["Item Code", "Description", "Size (mm²)", "Cores", "Current Rating (A)",
+           "Price"],
+          ["CB-16-4", "Copper cable", 16, 4, 87, 12.5],
+          ["CB-25-4", "Copper cable", 25, 4, 114, 18.0]]
+CABLE_RANGE = [["Description", "Size (mm²)", "Cores", "Current Rating (A)"],
+               ["4C x 16 XLPE/SWA", 16, 4, 87], ["4C x 25 XLPE/SWA", 25, 4, 114]]
 CABLE_TAGS = [["Cable No", "Size (mm²)", "Cores", "Length (m)"],
               ["C-1", 16, 4, 45], ["C-2", 25, 4, 60]]
 
@@ -50,7 +56,8 @@ def test_registry_order():
     assert [(c.name, c.kind) for c in REGISTRY] == [
         ("time-series", "other"), ("generator-list", "other"),
         ("cable-ends", "cable_schedule"), ("bus-list", "bus_schedule"),
-        ("load-list", "load_schedule"), ("cable-list", "cable_schedule")]
+        ("catalogue", "other"), ("load-list", "load_schedule"),
+        ("cable-list", "cable_schedule")]
 
 
 @pytest.mark.parametrize(("name", "rows", "sheet", "kind", "confidence", "why"), [
@@ -67,6 +74,11 @@ def test_registry_order():
       "short_circuit_ka"]),
     ("bus-list", BUSES_BY_SHEET, "Bus Data", "bus_schedule", 0.7,
      ["sheet name 'Bus Data' names buses", "voltage_v", "short_circuit_ka"]),
+    ("catalogue", PRICED, "Catalogue", "other", 0.8,
+     ["column 'Price': a price list, not a schedule"]),
+    ("catalogue", CABLE_RANGE, "Cables", "other", 0.75,
+     ["rows named by cable descriptions such as '4C x 16 XLPE/SWA': "
+      "a cable catalogue, not loads"]),
     ("load-list", [LOAD_HEADER, *PUMPS], "Loads", "load_schedule", 0.72,
      ["rated_power_kw from 'kW'", "tag from 'Tag'"]),
     ("load-list", FEEDER_LIST, "Feeders", "feeder_schedule", 0.72,
@@ -87,6 +99,7 @@ def test_each_classifier_claims_its_kind(tmp_path, name, rows, sheet, kind,
     ("generator-list", [LOAD_HEADER, *PUMPS]),
     ("cable-ends", CABLE_TAGS),
     ("bus-list", [LOAD_HEADER, *PUMPS]),
+    ("catalogue", [LOAD_HEADER, *PUMPS]),
     ("load-list", [CABLE_HEADER, *CABLES]),
     ("cable-list", [LOAD_HEADER, *PUMPS]),
 ])
@@ -117,6 +130,10 @@ GENSETS = [["Tag", "Description", "Rating (kVA)", "Voltage (kV)", "Fuel"],
                                       "cores"])),
     ("load-list", [LOAD_HEADER, *PUMPS], "load-list",
      Verdict("other", 0.6, ["no identifier with ratings, ends or sizes"])),
+    ("catalogue", CABLE_RANGE, "catalogue",
+     Verdict("feeder_schedule", 0.65, ["current_a from 'Current Rating (A)'",
+                                       "description from 'Description'",
+                                       "3 cable columns on the same rows"])),
 ])
 def test_disabled_classifiers_are_skipped(tmp_path, disabled, rows, before, after):
     ev = evidence(tmp_path, rows)

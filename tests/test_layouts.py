@@ -15,6 +15,7 @@ from workbooks import (
     PUMPS,
     SCHEDULE,
     Sheet,
+    read_values,
     write_xlsx,
 )
 
@@ -27,12 +28,9 @@ def extract(tmp_path, sheets: dict[str, Sheet | list[list]]) -> Report:
     return extract_file(write_xlsx(tmp_path / "book.xlsx", sheets))
 
 
-def values(record: Record) -> dict:
-    return {name: fv.value for name, fv in record.fields().items()}
-
-
 def cells(record: Record) -> dict:
-    return {name: fv.cell for name, fv in record.fields().items()}
+    return {name: fv.cell for name, fv in record.fields().items()
+            if fv.cell is not None}
 
 
 def sheet(report: Report, name: str):
@@ -45,7 +43,7 @@ def sheet(report: Report, name: str):
 def test_header_on_row_1(tmp_path):
     report = extract(tmp_path, {"Loads": [LOAD_HEADER, *PUMPS]})
 
-    assert [values(r) for r in report.loads] == [
+    assert [read_values(r) for r in report.loads] == [
         {"tag": "P-101", "description": "Cooling water pump", "rated_power_kw": 37.0,
          "voltage_v": 415.0},
         {"tag": "P-102", "description": "Fire water pump", "rated_power_kw": 55.0,
@@ -82,11 +80,11 @@ def test_header_on_row_7_under_a_title_block(tmp_path):
 def test_group_cells_and_units_row_give_fields_and_units(tmp_path):
     report = extract(tmp_path, {"Motors": GROUPED})
 
-    assert [values(r) for r in report.loads] == [
-        {"tag": "P-101", "description": "Feed pump", "rated_power_kva": 40.0,
-         "voltage_v": 11000.0, "current_a": 2.1, "efficiency": 0.95, "phases": 3},
-        {"tag": "P-102", "description": "Booster pump", "rated_power_kva": 50.0,
-         "voltage_v": 11000.0, "current_a": 2.6, "efficiency": 0.94, "phases": 3}]
+    assert [read_values(r) for r in report.loads] == [
+        {"tag": "P-101", "description": "Feed pump", "rated_power_kva": 400.0,
+         "voltage_v": 11000.0, "current_a": 21.0, "efficiency": 0.95, "phases": 3},
+        {"tag": "P-102", "description": "Booster pump", "rated_power_kva": 500.0,
+         "voltage_v": 11000.0, "current_a": 26.2, "efficiency": 0.96, "phases": 3}]
     volts = report.loads[0].voltage_v
     assert (volts.cell, volts.raw) == ("Motors!D4", "11")
     assert volts.notes == ["converted 11 kV to 11000 V"]
@@ -108,9 +106,25 @@ def test_sections_feed_the_rows_under_them(tmp_path):
     assert [(b.value, b.source, b.cell) for b in buses] == [
         ("MCC-01", "section", "Loads!B3"), ("MCC-01", "section", "Loads!B3"),
         ("MCC-01", "section", "Loads!B3"), ("MCC-02", "section", "Loads!B9")]
-    assert buses[0].raw == "MCC-01"
+    assert buses[0].raw == "MCC-01 (Process)"
     assert buses[0].notes == ["from the section row above"]
     assert sheet(report, "Loads").loads == 4
+
+
+def test_merged_section_rows_name_the_board(tmp_path):
+    rows = [[*LOAD_HEADER, "Remarks"], [],
+            ["P-1", "Pump 1", 11, 415, "duty"], ["P-2", "Pump 2", 11, 415, "standby"],
+            [], ["F-1", "Fan", 4, 415]]
+    merged = Sheet(rows, merge=[("A2:E2", "Switchboard: SB-01"),
+                                ("A5:E5", "MCC-03 (Fed from SB-01)")])
+
+    report = extract(tmp_path, {"Loads": merged})
+
+    assert [(r.get("tag"), r.source_bus.value, r.source_bus.cell)
+            for r in report.loads] == [("P-1", "SB-01", "Loads!A2"),
+                                       ("P-2", "SB-01", "Loads!A2"),
+                                       ("F-1", "MCC-03", "Loads!A5")]
+    assert report.loads[2].source_bus.raw == "MCC-03 (Fed from SB-01)"
 
 
 def test_repeated_page_headers_are_not_records(tmp_path):
@@ -144,7 +158,7 @@ def test_stacked_load_and_cable_tables(tmp_path):
     report = extract(tmp_path, {"Schedules": rows})
 
     assert [r.get("tag") for r in report.loads] == ["P-101", "P-102", "L-201"]
-    assert [values(c) for c in report.cables] == [
+    assert [read_values(c) for c in report.cables] == [
         {"tag": "C-101", "from_ref": "MCC-01", "to_ref": "P-101", "size_mm2": 16.0,
          "cores": 4, "length_m": 45.0},
         {"tag": "C-102", "from_ref": "MCC-01", "to_ref": "P-102", "size_mm2": 25.0,
@@ -240,6 +254,10 @@ LOOK_ALIKES = {
         ["Size (mm²)", "Current Rating (A)", "Resistance (ohm/km)",
          "Reactance (ohm/km)"],
         [16, 87, 1.15, 0.08], [25, 114, 0.727, 0.08], [35, 141, 0.524, 0.078]],
+    "Cable Range": [
+        ["Item Code", "Description", "Size (mm²)", "Cores", "Current Rating (A)"],
+        ["CB-16-4", "4C 16 XLPE/SWA", 16, 4, 87],
+        ["CB-25-4", "4C 25 XLPE/SWA", 25, 4, 114]],
     "Prices": [
         ["Item", "Description", "Qty", "Unit Price", "Amount"],
         [1, "MCCB 250A 3P", 2, 450.0, 900.0], [2, "Contactor 32A", 5, 60.0, 300.0]],
@@ -274,6 +292,10 @@ def test_look_alike_sheets_are_other(tmp_path):
         "column 'Fuel': a list of generators, not loads")
     assert evidence["Gensets"][-1] == "2 of 2 rows name generators"
     assert evidence["Drawings"] == ["no table with a recognisable header"]
+    assert evidence["Prices"][-1] == "column 'Unit Price': a price list, not a schedule"
+    assert evidence["Cable Range"][-1] == (
+        "rows named by cable descriptions such as '4C 16 XLPE/SWA': "
+        "a cable catalogue, not loads")
     assert evidence["Tags"][-1] == "no identifier with ratings, ends or sizes"
 
 
@@ -294,14 +316,14 @@ FEEDERS = [
 def test_feeder_schedule_gives_a_load_and_its_cable_per_row(tmp_path):
     report = extract(tmp_path, {"Feeders": FEEDERS})
 
-    assert [values(r) for r in report.loads] == [
+    assert [read_values(r) for r in report.loads] == [
         {"tag": "P-101", "description": "Feed pump", "rated_power_kw": 37.0,
          "voltage_v": 415.0, "source_bus": "MCC-01"},
         {"tag": "P-102", "description": "Booster pump", "rated_power_kw": 11.0,
          "voltage_v": 415.0, "source_bus": "MCC-01"},
         {"tag": "F-201", "description": "Exhaust fan", "rated_power_kw": 7.5,
          "voltage_v": 415.0, "source_bus": "MCC-01"}]
-    assert [values(c) for c in report.cables] == [
+    assert [read_values(c) for c in report.cables] == [
         {"from_ref": "MCC-01", "to_ref": "P-101", "runs": 1, "cores": 3,
          "size_mm2": 240.0, "insulation": "XLPE", "armour": "SWA", "length_m": 120.0,
          "spec_text": "XLPE/SWA/PVC"},
@@ -367,7 +389,7 @@ def test_sheet_kinds_confidences_and_evidence(tmp_path):
             "rated_current_a", "short_circuit_ka", "parent_bus"]),
     }
     assert all(0.0 <= s.confidence <= 1.0 for s in report.sheets)
-    assert [values(b) for b in report.buses] == [
+    assert [read_values(b) for b in report.buses] == [
         {"tag": "MDB-1", "description": "Main distribution board", "voltage_v": 415.0,
          "rated_current_a": 3200.0, "short_circuit_ka": 50.0, "parent_bus": "TX-1"},
         {"tag": "MCC-1", "description": "Motor control centre", "voltage_v": 415.0,

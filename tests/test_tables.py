@@ -104,6 +104,24 @@ def test_one_merged_group_over_part_of_the_header(tmp_path):
         "MOTOR DATA / FLC"]
 
 
+def test_headers_merged_down_beside_a_group(tmp_path):
+    sheet = Sheet([[None] * 6,
+                   [None, None, "Rated Power", "Voltage", "Efficiency", None],
+                   [None, None, "kW", "kV", "%", None],
+                   ["P-1", "HP pump", 250, 6.6, 95, "duty"]],
+                  merge=[("A1:A3", "Tag"), ("B1:B3", "Description"),
+                         ("C1:E1", "MOTOR DATA"), ("F1:F3", "Remarks")])
+
+    [table] = tables_of(tmp_path, sheet)
+
+    assert (header_rows(table), table.units_row) == ([1, 2, 3], 2)
+    assert columns(table) == [
+        ("A", "Tag", None), ("B", "Description", None),
+        ("C", "MOTOR DATA / Rated Power", "kW"), ("D", "MOTOR DATA / Voltage", "kV"),
+        ("E", "MOTOR DATA / Efficiency", "%"), ("F", "Remarks", None)]
+    assert roles(table) == [(4, "data")]
+
+
 def test_a_title_merged_across_the_table_is_not_a_group(tmp_path):
     sheet = Sheet([[], [*LOAD_HEADER, "Remarks"], [*PUMPS[0], "duty"]],
                   merge=[("A1:E1", "LOAD LIST - AREA 100")])
@@ -123,12 +141,15 @@ def test_sections_totals_spares_notes_and_template_rows(tmp_path):
     assert roles(table) == [
         (2, "incomer"), (3, "section"), (4, "data"), (5, "data"), (7, "data"),
         (8, "total"), (9, "section"), (10, "data"), (11, "spare"), (12, "spare"),
-        (13, "blank"), (14, "blank"), (15, "total"), (17, "note"), (18, "note")]
+        (13, "blank"), (14, "blank"), (15, "total"), (17, "note"), (18, "note"),
+        (20, "note")]
     labels = {r.index + 1: r.label for r in table.rows if r.label}
     assert labels == {2: "INCOMER from TX-1", 3: "MCC-01", 8: "Sub-total MCC-01",
                       9: "MCC-02", 11: "SPARE", 12: "Space", 15: "TOTAL",
                       17: "Notes: 1. All motors are TEFC, IP55.",
-                      18: "2. Ratings are shaft output."}
+                      18: "2. Ratings are shaft output.",
+                      20: "Legend: DOL = direct on line, "
+                          "VFD = variable frequency drive"}
 
 
 @pytest.mark.parametrize(("text", "name"), [

@@ -51,8 +51,8 @@ def best(header: str, vocab: Vocabulary | None = None):
     ("Puissance (kW)", ("load", "rated_power_kw", 1.0, "synonym", "puissance")),
     ("Leistung", ("load", "rated_power_kw", 1.0, "synonym", "leistung")),
     ("Bezeichnung", ("load", "description", 1.0, "synonym", "bezeichnung")),
-    ("Motor Rated Power", ("load", "rated_power_kw", 0.826, "synonym",
-                           "rated power")),
+    ("Pump Power", ("load", "rated_power_kw", 0.775, "synonym", "power")),
+    ("Cable Route Length", ("cable", "length_m", 0.833, "synonym", "route length")),
     ("Voltge", ("load", "voltage_v", 0.831, "fuzzy", "voltage")),
     ("Descripton", ("load", "description", 0.857, "fuzzy", "description")),
     ("Cable Size", ("cable", "size_mm2", 1.0, "synonym", "cable size")),
@@ -77,8 +77,9 @@ def test_unknown_header_matches_nothing():
 
 USER_TOML = """
 [load]
-rated_power_kw = ["Antriebsleistung", "shaft kw at duty"]
-tag = ["Gerät Nr"]
+tag = ["equipo"]
+description = ["descripción"]
+rated_power_kw = ["potencia", "potencia instalada"]
 """
 
 
@@ -88,32 +89,33 @@ def test_user_file_extends_the_shipped_vocabulary(tmp_path):
 
     vocab = Vocabulary.load([path])
 
-    assert best("Antriebsleistung", vocab) == (
-        "load", "rated_power_kw", 1.0, "synonym", "antriebsleistung")
-    assert best("Gerät Nr.", vocab) == ("load", "tag", 1.0, "synonym", "gerat nr")
+    assert best("Potencia instalada", vocab) == (
+        "load", "rated_power_kw", 1.0, "synonym", "potencia instalada")
+    assert best("Equipo", vocab) == ("load", "tag", 1.0, "synonym", "equipo")
     assert best("Rated Power", vocab) == best("Rated Power")
     assert set(shipped_vocabulary().entries[("load", "rated_power_kw")]) < set(
         vocab.entries[("load", "rated_power_kw")])
-    assert shipped_vocabulary().matches("Antriebsleistung") == ()
+    assert shipped_vocabulary().matches("Potencia") == ()
 
 
 def test_user_file_makes_an_unusual_header_map(tmp_path):
     path = tmp_path / "site.toml"
     path.write_text(USER_TOML, "utf-8")
-    book = write_xlsx(tmp_path / "book.xlsx", {"Antriebe": [
-        ["Gerät Nr", "Bezeichnung", "Antriebsleistung"],
-        ["M-01", "Förderband", 7.5], ["M-02", "Rührwerk", 15]]})
+    book = write_xlsx(tmp_path / "book.xlsx", {"Cargas": [
+        ["Equipo", "Descripción", "Potencia"],
+        ["B-101", "Bomba de alimentación", 7.5], ["V-201", "Ventilador", 15]]})
 
     plain = extract_file(book)
     custom = extract_file(book, Settings(vocabulary_files=(path,)))
 
-    assert plain.sheets[0].kind == "other"
-    assert plain.loads == []
+    assert (plain.sheets[0].kind, plain.loads) == ("other", [])
     assert custom.sheets[0].kind == "load_schedule"
-    assert [(r.get("tag"), r.get("rated_power_kw")) for r in custom.loads] == [
-        ("M-01", 7.5), ("M-02", 15.0)]
+    assert [(r.get("tag"), r.get("description"), r.get("rated_power_kw"))
+            for r in custom.loads] == [("B-101", "Bomba de alimentación", 7.5),
+                                       ("V-201", "Ventilador", 15.0)]
     mapped = {m.header: (m.field, m.method, m.score) for m in custom.mappings}
-    assert mapped["Antriebsleistung"] == ("rated_power_kw", "synonym", 1.0)
+    assert mapped["Potencia"] == ("rated_power_kw", "synonym", 1.0)
+    assert mapped["Descripción"] == ("description", "synonym", 1.0)
 
 
 @pytest.mark.parametrize(("text", "message"), [

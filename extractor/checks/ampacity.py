@@ -106,7 +106,8 @@ def loaded_conductors(cable: Cable, load: Load | None) -> tuple[int, str | None]
         phases, assumed = phase_count(load)
         if phases is not None:
             loaded = 3 if phases == 3 else 2
-            return loaded, f"{loaded} loaded conductors ({assumed})" if assumed else None
+            note = f"{loaded} loaded conductors ({assumed})" if assumed else None
+            return loaded, note
     cores = number(cable, "cores")
     if cores == 2:
         return 2, "2 loaded conductors assumed from 2 cores"

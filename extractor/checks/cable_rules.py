@@ -7,6 +7,7 @@ A cable feeds the load on its own row of a feeder schedule, or the load its
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..records import Cable, Load
@@ -31,14 +32,15 @@ class Circuit:
     runs: int
 
 
-def circuits(report: Report, context: Context):
+def circuits(report: Report, context: Context) -> Iterator[Circuit]:
     """Every cable with a known load current, size and whole number of runs."""
     for cable in report.cables:
         load = context.names.load_for(cable)
         if load is None:
             continue
         current, size = usable(load, "current_a"), usable(cable, "size_mm2")
-        runs = number(cable, "runs") or 1.0
+        runs = number(cable, "runs")
+        runs = 1.0 if runs is None else runs
         if current is None or size is None or not runs.is_integer() or runs < 1:
             continue
         yield Circuit(cable, load, current, size, int(runs))
@@ -53,7 +55,7 @@ class CableAmpacity(Rule):
     id = "cable-ampacity"
     severity = "error"
     explanation = ("A low-voltage cable carries its load's current: the IEC "
-                   "60364-5-52 Annex B rating x derating x parallel runs is not "
+                   "60364-5-52 Annex B rating × derating × parallel runs is not "
                    "less.")
 
     def check(self, report: Report, context: Context) -> list[Finding]:
@@ -80,9 +82,9 @@ class CableAmpacity(Rule):
         assumed = f"; {'; '.join(b.assumed)}" if b.assumed else ""
         return self.finding(
             c.cable, "size_mm2",
-            f"{_runs(c.runs)} of {fmt(c.size)} mm² ({b.describe()}) carry "
-            f"{fmt(capacity, 1)} A (table {table}: {fmt(amps)} A x derating "
-            f"{fmt(factor, 2)} {where} x {_runs(c.runs)}) but the load "
+            f"{fmt(c.size)} mm² × {_runs(c.runs)} ({b.describe()}) carries "
+            f"{fmt(capacity, 1)} A (table {table}: {fmt(amps)} A × derating "
+            f"{fmt(factor, 2)} {where} × {_runs(c.runs)}) but the load "
             f"{c.load.label()} draws {fmt(c.current, 1)} A{derived}{assumed}",
             "choose a larger size or more runs, or check the installation "
             "method, the derating and the load's current")
@@ -142,7 +144,7 @@ class VoltageDrop(Rule):
             c.cable, "length_m",
             f"voltage drop {fmt(drop, 2)} % over {fmt(length)} m exceeds the "
             f"{fmt(limit)} % limit for {kind} (I = {fmt(c.current, 1)} A, "
-            f"{_runs(c.runs)} of {fmt(c.size)} mm² {b.conductor}, cos φ {fmt(pf)}, "
+            f"{fmt(c.size)} mm² {b.conductor} × {_runs(c.runs)}, cos φ {fmt(pf)}, "
             f"U = {fmt(volts)} V, {phases}-phase){said}",
             "choose a larger size or check the length; the limits are set in "
             "the check settings")

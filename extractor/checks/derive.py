@@ -71,7 +71,8 @@ class _Inputs:
         fvs = [getattr(self.load, n) for n in self.names]
         conf = min(fv.confidence for fv in fvs) * DERIVED_FACTOR
         conf *= ASSUMPTION_FACTOR ** len(self.assumed)
-        inputs = ", ".join(describe(n, fv) for n, fv in zip(self.names, fvs))
+        pairs = zip(self.names, fvs, strict=True)
+        inputs = ", ".join(describe(n, fv) for n, fv in pairs)
         notes = [f"{formula} from {inputs}"] + self.assumed
         return FieldValue(value=round(number, 3), confidence=round(conf, 3),
                           source="derived", notes=notes)

@@ -99,7 +99,8 @@ class BusCycle(Rule):
 
     def check(self, report: Report, context: Context) -> list[Finding]:
         parent_of = _parents(report.buses, context.names)
-        out, reported = [], set()
+        out: list[Finding] = []
+        reported: set[int] = set()
         for bus in report.buses:
             chain = _cycle_from(bus, parent_of)
             if chain and not reported & {id(b) for b in chain}:

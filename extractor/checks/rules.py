@@ -61,7 +61,7 @@ class PowerFactorRange(_FractionRange):
     severity = "error"
     explanation = "A power factor (cos φ) lies in (0, 1]."
     field_name = "power_factor"
-    hint = "cos φ cannot exceed 1 (a leading load is still at most 1)"
+    hint = "cos φ lies above 0 and at most 1, leading or lagging"
 
 
 @register
@@ -70,7 +70,7 @@ class EfficiencyRange(_FractionRange):
     severity = "error"
     explanation = "An efficiency lies in (0, 1] (100 % at most)."
     field_name = "efficiency"
-    hint = "an efficiency above 100 % is not physical; write it as 0.92 or 92 %"
+    hint = "an efficiency lies above 0 and at most 100 % (0.92 or 92 %)"
 
 
 @register

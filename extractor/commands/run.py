@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..cli import EXIT_CODES
 from ..errors import OutputError
+from ..limits import MB, Limits, using_limits
+
+PARTIAL = 8  # the exit code of a run that had to skip some sheets
 
 
 def add_parser(sub, common) -> None:
@@ -47,6 +52,7 @@ def add_parser(sub, common) -> None:
                      "before with the same settings")
     run.add_argument("--jobs", type=int, metavar="N",
                      help="processes for the sheets (default: decided by size)")
+    _limit_arguments(run)
     common(run)
     run.set_defaults(func=_run)
 
@@ -61,14 +67,67 @@ def _run(args: argparse.Namespace) -> int:
                         vocabulary_files=tuple(args.vocabulary),
                         include_hidden_sheets=args.include_hidden,
                         sheets=tuple(args.sheet))
-    report = cached_extract(book, settings, use_cache=not args.no_cache,
-                            n_jobs=args.jobs)
+    limits = _limits(args)
+    # Limits other than the defaults are not yet part of Settings: so that a
+    # report cut short by them is never cached, nor read by a worker process
+    # under the defaults, such a run skips the cache and stays in-process.
+    custom = limits != Limits()
+    with using_limits(limits):
+        report = cached_extract(book, settings,
+                                use_cache=not (args.no_cache or custom),
+                                n_jobs=1 if custom else args.jobs)
     written = _write(report, outputs, args)
     if not args.quiet:
         from ..summary import print_summary
 
         print_summary(report, written)
-    return 0
+    return exit_code(report)
+
+
+def exit_code(report) -> int:
+    """0, or PARTIAL (with a line per skipped sheet) if some sheets were not read."""
+    from ..sheet_reader import SKIPPED
+
+    skipped = [f for f in report.findings if f.rule == SKIPPED]
+    for finding in skipped:
+        print(f"warning: {report.source} [{finding.cell}]: {finding.message}",
+              file=sys.stderr)
+    return PARTIAL if skipped else 0
+
+
+def _limit_arguments(run: argparse.ArgumentParser) -> None:
+    default = Limits()
+    run.add_argument("--max-cells", type=_positive(int), metavar="N",
+                     default=default.max_cells_per_sheet,
+                     help="skip a sheet that spans more than N cells "
+                     f"(default: {default.max_cells_per_sheet:,})")
+    run.add_argument("--max-inflated-mb", type=_positive(int), metavar="MB",
+                     default=default.max_inflated_bytes // MB,
+                     help="refuse a workbook that unzips to more than MB "
+                     f"megabytes (default: {default.max_inflated_bytes // MB:,})")
+    run.add_argument("--timeout", type=_positive(float), metavar="SECONDS",
+                     help="stop reading a workbook that takes longer "
+                     "(default: no limit)")
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return replace(Limits(), max_cells_per_sheet=args.max_cells,
+                   max_inflated_bytes=args.max_inflated_mb * MB,
+                   max_seconds=args.timeout)
+
+
+def _positive(kind):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its messages
+    return parse
 
 
 def check_settings(args: argparse.Namespace):

@@ -1,0 +1,175 @@
+"""Batches: finding the workbooks, naming results, failures, the summary."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from test_sources import ole_file
+
+from extractor.batch import Job, extract_one, find_inputs, plan_outputs
+from extractor.cli import main
+from extractor.pipeline import Settings
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
+SAMPLE = TEMPLATES / "sample_project.xlsx"
+CSV = "Tag,Description,kW,Voltage\nP-1,Pump,5,400\nP-2,Fan,7.5,400\n"
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A project folder: two good workbooks, a CSV and three bad files."""
+    root = tmp_path / "project"
+    (root / "area 2").mkdir(parents=True)
+    (root / "sample.xlsx").write_bytes(SAMPLE.read_bytes())
+    (root / "area 2" / "sample.xlsx").write_bytes(SAMPLE.read_bytes())
+    (root / "loads.csv").write_text(CSV, "utf-8")
+    (root / "corrupt.xlsx").write_bytes(b"PK\x03\x04 this is no zip")
+    (root / "empty.xlsx").write_bytes(b"")
+    ole_file(root / "locked.xlsx", ["EncryptionInfo", "EncryptedPackage"])
+    return root
+
+
+def test_find_inputs_searches_folders_and_skips_what_is_not_an_input(tmp_path):
+    root = tmp_path / "in"
+    (root / "sub" / ".hidden").mkdir(parents=True)
+    for name in ["a.xlsx", "b.XLSM", "c.csv", "sub/d.ods", "sub/e.xlsb", "f.xls",
+                 "~$a.xlsx", "a.results.xlsx", "notes.txt", "sub/.hidden/g.xlsx"]:
+        (root / name).write_bytes(b"x")
+
+    found, missing = find_inputs([root])
+
+    assert [p.relative_to(root).as_posix() for p in found] == [
+        "a.xlsx", "b.XLSM", "c.csv", "f.xls", "sub/d.ods", "sub/e.xlsb"]
+    assert missing == []
+
+
+def test_find_inputs_globs_files_and_misses(tmp_path):
+    (tmp_path / "x").mkdir()
+    for name in ["x/a.xlsx", "x/b.csv", "c.xlsx", "d.txt"]:
+        (tmp_path / name).write_bytes(b"x")
+
+    found, missing = find_inputs([
+        f"{tmp_path}/**/*.xlsx", tmp_path / "d.txt", tmp_path / "x" / "a.xlsx",
+        tmp_path / "nope.xlsx", f"{tmp_path}/*.ods"])
+
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "c.xlsx", "x/a.xlsx", "d.txt"]
+    assert [(m.path.name, m.error, m.exit_code) for m in missing] == [
+        ("nope.xlsx", "file not found; check the path", 3),
+        ("*.ods", "no workbook matches this pattern", 3)]
+
+
+def test_outputs_keep_folders_and_never_collide(tmp_path):
+    root = tmp_path / "in"
+    inputs = [root / "a.xlsx", root / "a.csv", root / "s" / "a.xlsx"]
+
+    beside = plan_outputs(inputs, None)
+    into = plan_outputs(inputs, tmp_path / "out", [root])
+
+    assert [j.output.relative_to(root).as_posix() for j in beside] == [
+        "a.results.xlsx", "a.csv.results.xlsx", "s/a.results.xlsx"]
+    assert [j.output.relative_to(tmp_path).as_posix() for j in into] == [
+        "out/a.results.xlsx", "out/a.csv.results.xlsx", "out/s/a.results.xlsx"]
+
+
+def test_batch_goes_on_past_failures(project, tmp_path, capsys):
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    out, summary = tmp_path / "out", tmp_path / "summary.csv"
+
+    code = main(["batch", str(project), "-o", str(out), "--jobs", "2",
+                 "--summary", str(summary)])
+
+    assert code == 9
+    with summary.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {Path(r["path"]).relative_to(project).as_posix(): r
+                for r in csv.DictReader(handle)}
+    assert {name: (r["status"], r["loads"], r["cables"], r["buses"])
+            for name, r in rows.items()} == {
+        "area 2/sample.xlsx": ("ok", "24", "27", "5"),
+        "corrupt.xlsx": ("failed", "0", "0", "0"),
+        "empty.xlsx": ("failed", "0", "0", "0"),
+        "loads.csv": ("ok", "2", "0", "0"),
+        "locked.xlsx": ("failed", "0", "0", "0"),
+        "sample.xlsx": ("ok", "24", "27", "5"),
+    }
+    assert rows["locked.xlsx"]["error"] == (
+        "the workbook is password-protected; save an unprotected copy and try again")
+    assert rows["empty.xlsx"]["error"].startswith("the file is empty (0 bytes)")
+    assert rows["corrupt.xlsx"]["error"].startswith("the file cannot be read")
+    assert rows["sample.xlsx"]["output"] == str(out / "sample.results.xlsx")
+    assert float(rows["sample.xlsx"]["confidence"]) > 0.8
+
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx")) == [
+        "area 2/sample.results.xlsx", "loads.results.xlsx", "sample.results.xlsx"]
+    wb = openpyxl.load_workbook(out / "area 2" / "sample.results.xlsx")
+    assert wb["Loads"].max_row == 25
+    assert {p: p.read_bytes() for p in before} == before
+
+    captured = capsys.readouterr()
+    assert "6 files: 3 ok, 3 failed; 50 loads, 54 cables, 10 buses;" in captured.out
+    assert f"error: {project / 'empty.xlsx'}: the file is empty" in captured.out
+
+
+def test_batch_all_ok_writes_results_beside_and_a_json_summary(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.xlsx").write_bytes(SAMPLE.read_bytes())
+    (folder / "two.csv").write_text(CSV, "utf-8")
+    summary = tmp_path / "s.json"
+
+    assert main(["batch", str(folder / "*"), "--summary", str(summary), "-q"]) == 0
+
+    data = json.loads(summary.read_text("utf-8"))
+    assert [(Path(r["path"]).name, r["status"], r["loads"], r["cache"])
+            for r in data] == [("one.xlsx", "ok", 24, "stored"),
+                               ("two.csv", "ok", 2, "stored")]
+    assert list(data[0]) == ["path", "status", "loads", "cables", "buses",
+                             "confidence", "seconds", "error", "output", "cache"]
+    assert (folder / "one.results.xlsx").exists()
+    assert capsys.readouterr().out == ""
+
+    # again: the results exist, so only --force replaces them; the cache answers
+    assert main(["batch", str(folder), "-q"]) == 9
+    assert "pass --force to replace it" in capsys.readouterr().err
+    assert main(["batch", str(folder), "-q", "--force", "--summary",
+                 str(summary)]) == 0
+    assert [r["cache"] for r in json.loads(summary.read_text("utf-8"))] == [
+        "hit", "hit"]
+
+
+def test_batch_with_nothing_to_do(tmp_path, capsys):
+    assert main(["batch", str(tmp_path)]) == 3
+    assert capsys.readouterr().err == (
+        f"error: no workbook found in {tmp_path}; check the paths and patterns\n")
+
+
+def test_missing_paths_fail_but_the_rest_runs(tmp_path, capsys):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+
+    code = main(["batch", str(book), str(tmp_path / "gone.xlsx"), "--no-xlsx"])
+
+    assert code == 9
+    out = capsys.readouterr().out
+    assert f"error: {tmp_path / 'gone.xlsx'}: file not found; check the path" in out
+    assert "2 files: 1 ok, 1 failed; 24 loads" in out
+    assert not (tmp_path / "b.results.xlsx").exists()
+
+
+def test_extract_one_never_raises(tmp_path, monkeypatch):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("extractor.pipeline.extract_file", broken)
+    result = extract_one(Job(book, None), Settings(), use_cache=False)
+
+    assert (result.status, result.exit_code) == ("failed", 1)
+    assert result.error == ("internal error (ZeroDivisionError: division by zero); "
+                            "rerun the file alone with --debug")
