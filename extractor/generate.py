@@ -167,6 +167,7 @@ class BodyRow:
 def render_table(out: SheetOut, top: int, left: int, cols: list[Col],
                  body: list[BodyRow], style: Style) -> int:
     """Write a header block and its body; the row after the last one written."""
+    _single_groups_dropped(cols)
     r = _header_block(out, top, left, cols, style)
     since_header = 0
     for row in body:
@@ -182,6 +183,17 @@ def render_table(out: SheetOut, top: int, left: int, cols: list[Col],
         since_header += row.role == "data"
         r += 1
     return r
+
+
+def _single_groups_dropped(cols: list[Col]) -> None:
+    """A group heading stands over two columns or more, never over one."""
+    for i, col in enumerate(cols):
+        if col.group is None:
+            continue
+        before = i > 0 and cols[i - 1].group == col.group
+        after = i + 1 < len(cols) and cols[i + 1].group == col.group
+        if not (before or after):
+            col.group = None
 
 
 def _header_block(out: SheetOut, r: int, left: int, cols: list[Col],

@@ -81,8 +81,11 @@ def test_no_calling_workbook_is_an_error_text():
 def test_recalculation_extracts_again_only_when_the_sheets_changed(caller, monkeypatch):
     runs = []
     extract = udfs.extract_grids
-    monkeypatch.setattr(udfs, "extract_grids",
-                        lambda grids, settings: runs.append(1) or extract(grids, settings))
+    def counted(grids, settings):
+        runs.append(1)
+        return extract(grids, settings)
+
+    monkeypatch.setattr(udfs, "extract_grids", counted)
 
     udfs.EXTRACT_LOADS(caller=caller)
     udfs.EXTRACT_CABLES(caller=caller)

@@ -80,7 +80,8 @@ def test_the_settings_sheet_names_the_udf_module(xlam):
 
 
 def test_the_build_is_reproducible(tmp_path):
-    spec = importlib.util.spec_from_file_location("build_addin", RIBBON / "build_addin.py")
+    path = RIBBON / "build_addin.py"
+    spec = importlib.util.spec_from_file_location("build_addin", path)
     build_addin = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build_addin)
 

@@ -14,10 +14,9 @@ import random
 import re
 import struct
 import zipfile
-import zlib
 from pathlib import Path
 
-import msoffcrypto
+from msoffcrypto.format.ooxml import OOXMLFile
 import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
@@ -91,7 +90,7 @@ def encrypted(path: Path) -> Path:
     wb.save(plain)
     plain.seek(0)
     with open(path, "wb") as out:
-        msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("secret", out)
+        OOXMLFile(plain).encrypt("secret", out)
     return path
 
 
@@ -183,10 +182,13 @@ def odd_sheet_name(path: Path) -> Path:
         b"Lasten 'A' (1)", "Lasten 'Ä' [1]".encode()))
 
 
-def sparse_with_a_limit(path: Path) -> Path:
+def two_sheets(path: Path) -> Path:
+    """Loads, and a sheet of 1,600 numbers."""
     def build(wb):
         loads(wb)
-        wb.create_sheet("Big")["Z400"] = 1
+        big = wb.create_sheet("Big")
+        for row in range(40):
+            big.append(list(range(40)))
     return book(path, build)
 
 
@@ -476,20 +478,16 @@ def test_a_real_zip_bomb_is_refused_before_it_is_inflated(tmp_path, capsys):
 
 
 def test_a_sheet_over_the_cell_limit_is_skipped_and_the_others_read(tmp_path):
-    path = sparse_with_a_limit(tmp_path / "two.xlsx")
+    path = two_sheets(tmp_path / "two.xlsx")
 
     grids = read_workbook(path, limits=Limits(max_cells_per_sheet=1_000))
 
-    assert [(s.name, s.kind) for s in grids.sheets] == [
-        ("Sheet", "worksheet"), ("Big", "skipped")]
+    assert [(s.name, s.kind, s.n_rows) for s in grids.sheets] == [
+        ("Sheet", "worksheet", 2), ("Big", "skipped", 0)]
     assert grids.findings == [SourceFinding(
         SKIPPED, "error",
-        "the sheet holds 1 value spread over 26 cells, more than the limit of "
-        "1,000 cells; delete what is not needed or raise the limit (--max-cells)"
-        if False else grids.findings[0].message, cell="Big")]
-    assert grids.findings[0].message.endswith(
-        "more than the limit of 1,000 cells; delete the unused rows and columns "
-        "or raise the limit (--max-cells)")
+        "the sheet holds more values than the limit of 1,000 cells; delete what "
+        "is not needed or raise the limit (--max-cells)", cell="Big")]
 
 
 def test_when_no_sheet_can_be_read_the_limit_is_the_error(tmp_path, capsys):
@@ -498,13 +496,13 @@ def test_when_no_sheet_can_be_read_the_limit_is_the_error(tmp_path, capsys):
     assert run(path, tmp_path, "--max-cells", "1000") == 6
 
     assert capsys.readouterr().err == (
-        f"error: {path} [Sheet]: the sheet holds 2 values spread over 16,385 "
-        "cells, more than the limit of 1,000 cells; delete what is not needed or "
-        "raise the limit (--max-cells)\n")
+        f"error: {path} [Sheet]: the sheet's 2 values spread over 16,385 cells, "
+        "more than the limit of 1,000 cells; delete what is not needed or raise "
+        "the limit (--max-cells)\n")
 
 
 def test_limits_in_force_apply_to_reads_given_none(tmp_path):
-    path = sparse_with_a_limit(tmp_path / "two.xlsx")
+    path = two_sheets(tmp_path / "two.xlsx")
 
     with using_limits(Limits(max_cells_per_sheet=1_000)):
         assert read_workbook(path).sheets[1].kind == "skipped"
@@ -576,10 +574,3 @@ def test_a_failed_run_leaves_an_existing_result_as_it_was(tmp_path, capsys):
 def test_wide_and_far_sheets_on_the_command_line(maker, tmp_path):
     assert run(maker(tmp_path / "sheet.xlsx"), tmp_path) == 0
 
-
-def test_inflating_sizes_are_read_from_the_zip_directory():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("zeros", bytes(1024 * 1024))
-    assert len(buffer.getvalue()) < 5_000
-    assert zlib.decompress(zlib.compress(b"x")) == b"x"
