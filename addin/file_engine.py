@@ -6,10 +6,11 @@ macOS). This module is one more engine, registered with ``xw.engines`` as
 add-in's code (``xw.Book.caller()``, sheets, ranges) then runs unchanged
 without Excel: in the tests, on Linux, and in ``excel-extract addin-run``.
 
-A book is loaded twice: once with formulas, which is the workbook that is
-changed and saved, and once with the values Excel cached for them, which
-is what a read returns, as Excel shows it. Writes go to both. The engine
-does not calculate: a formula written through it reads as empty.
+A book is loaded with its formulas: that is the workbook that is changed
+and saved. The results Excel cached for the formulas are read from the
+file a second time (streamed, formula cells only); a read returns them, as
+Excel shows them, and a save writes them back next to the formulas. The
+engine does not calculate: a formula written through it reads as empty.
 
 Cell values are returned as Excel's engines return them: numbers as float,
 error cells as their code (``#N/A``) or empty, dates as datetime.
@@ -300,6 +301,7 @@ class Book(base_classes.Book):
             raise NotImplementedError("the file engine cannot protect a workbook")
         target = Path(path) if path else Path(self._fullname)
         self.count("save")
+        self.wb.template = target.suffix.lower() in (".xltx", ".xltm")
         self.wb.save(target)
         add_cached_values(target, {
             ws.title: partial(self.cell_value, ws) for ws in self.wb.worksheets})
@@ -360,8 +362,7 @@ class Book(base_classes.Book):
     # -- sheets ------------------------------------------------------------
 
     def add_sheet(self, index: int, name: str):
-        ws = self.wb.create_sheet(name, index)
-        return ws
+        return self.wb.create_sheet(name, index)
 
     def remove_sheet(self, ws) -> None:
         self.wb.remove(ws)
@@ -418,8 +419,9 @@ class Sheets(base_classes.Sheets):
         else:
             index = sheets.index(self.active.name)
         ws = self.book.add_sheet(index, name or self._default_name())
-        self.book.wb.active = ws
-        return Sheet(self.book, ws)
+        sheet = Sheet(self.book, ws)
+        sheet.activate()
+        return sheet
 
     def _default_name(self) -> str:
         taken = {title.lower() for title in self.book.wb.sheetnames}
@@ -526,6 +528,10 @@ class Sheet(base_classes.Sheet):
     def peek(self, row: int, column: int):
         return _peek(self.ws, row, column)
 
+    def row_hidden(self, row: int) -> bool:
+        dim = self.ws.row_dimensions.get(row)  # [] would add a row entry
+        return bool(dim is not None and dim.hidden)
+
     def column_hidden(self, column: int) -> bool:
         for dim in self.ws.column_dimensions.values():
             if dim.hidden and (dim.min or 0) <= column <= (dim.max or 0):
@@ -537,6 +543,9 @@ class Sheet(base_classes.Sheet):
         return FreezePanes(self)
 
     def activate(self) -> None:
+        """Show this sheet; only it is selected (several would be grouped)."""
+        for ws in self.book.wb.worksheets:
+            ws.sheet_view.tabSelected = ws is self.ws
         self.book.wb.active = self.ws
 
     def select(self) -> None:
@@ -639,6 +648,14 @@ class Name(base_classes.Name):
             return self.key
         return f"{_quoted(self.names.sheet.name)}!{self.key}"
 
+    @name.setter
+    def name(self, value: str) -> None:
+        scope = self.names._scope()
+        defined = scope[self.key]
+        del scope[self.key]
+        self.key = defined.name = value.rpartition("!")[2]
+        scope[self.key] = defined
+
     @property
     def refers_to(self) -> str:
         return "=" + (self.api.attr_text or "")
@@ -703,9 +720,9 @@ def mock_caller(book: xw.Book) -> Iterator[xw.Book]:
         yield book
     finally:
         if had is None:
-            del xw.Book._mock_caller
+            delattr(xw.Book, "_mock_caller")
         else:
-            xw.Book._mock_caller = had
+            had.set_mock_caller()
 
 
 def _cached_results(path: Path, wb) -> dict[Any, dict[tuple[int, int], Any]]:
@@ -721,13 +738,15 @@ def _cached_results(path: Path, wb) -> dict[Any, dict[tuple[int, int], Any]]:
         return {}
     values = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        found = {}
+        found: dict[Any, dict[tuple[int, int], Any]] = {}
         for ws, keys in formulas.items():
             last = max(row for row, _ in keys)
             cached = found[ws] = {}
             for line in values[ws.title].iter_rows(max_row=last):
                 for cell in line:
-                    key = (getattr(cell, "row", None), getattr(cell, "column", None))
+                    if not hasattr(cell, "row"):
+                        continue  # an empty cell of a streamed row has no place
+                    key = (int(cell.row), int(cell.column))
                     if key in keys:
                         cached[key] = _excel_value(cell.value, cell.data_type)
         return found

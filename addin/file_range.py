@@ -287,14 +287,23 @@ class Range(base_classes.Range):
 
     @property
     def row_hidden(self):
-        states = {bool(self.sheet.ws.row_dimensions[r].hidden)
-                  for r in range(self.r0, self.r1 + 1)}
+        states = {self.sheet.row_hidden(r) for r in range(self.r0, self.r1 + 1)}
         return states.pop() if len(states) == 1 else None
+
+    @row_hidden.setter
+    def row_hidden(self, value) -> None:
+        for r in range(self.r0, self.r1 + 1):
+            self.sheet.ws.row_dimensions[r].hidden = bool(value)
 
     @property
     def column_hidden(self):
         states = {self.sheet.column_hidden(c) for c in range(self.c0, self.c1 + 1)}
         return states.pop() if len(states) == 1 else None
+
+    @column_hidden.setter
+    def column_hidden(self, value) -> None:
+        for c in range(self.c0, self.c1 + 1):
+            self.sheet.ws.column_dimensions[get_column_letter(c)].hidden = bool(value)
 
     def get_special_cells(self, cell_type, value_type):
         if cell_type != "visible":
@@ -302,7 +311,7 @@ class Range(base_classes.Range):
                 f"the file engine finds only visible cells, not {cell_type!r}")
         self.sheet.book.count("special_cells")
         rows = _bands(r for r in range(self.r0, self.r1 + 1)
-                      if not self.sheet.ws.row_dimensions[r].hidden)
+                      if not self.sheet.row_hidden(r))
         columns = _bands(c for c in range(self.c0, self.c1 + 1)
                          if not self.sheet.column_hidden(c))
         return [Range(self.sheet, r0, c0, r1, c1)
@@ -311,6 +320,11 @@ class Range(base_classes.Range):
     @property
     def name(self):
         return None
+
+    @name.setter
+    def name(self, value: str) -> None:
+        where = f"={_quoted(self.sheet.name)}!{self.address}"
+        self.sheet.book.names.add(value, where)
 
     @property
     def table(self):

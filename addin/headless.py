@@ -25,6 +25,8 @@ from .writing import MAX_NOTES
 log = logging.getLogger(__name__)
 
 FILE_FORMATS = ("xlsx", "xlsm")
+# openpyxl's load warnings that mean something will be missing from the output
+LOSS_WORDS = ("removed", "dropped", "ignored", "not supported", "lost")
 
 # Parts of a package by what they are, in the words a user knows.
 PART_KINDS = (
@@ -81,7 +83,8 @@ def run_on_file(book: Path, output: Path, *, settings: Settings | None = None,
     finally:
         xw_book.close()
     lost = sorted(before - _part_kinds(output))
-    notes = list(xw_book.impl.load_warnings)
+    notes = [f"openpyxl: {message}" for message in xw_book.impl.load_warnings
+             if any(word in message for word in LOSS_WORDS)]
     if lost or notes:
         log.info("%s: not carried over: %s", output, ", ".join(lost + notes))
     return HeadlessRun(extraction, output, lost, notes)

@@ -20,7 +20,7 @@ def result_role(sheet: xw.Sheet) -> str | None:
     for name in sheet.names:
         if name.name.rpartition("!")[2] != MARK:
             continue
-        value = name.refers_to.lstrip("=").strip('"')
+        value = (name.refers_to or "").lstrip("=").strip('"')
         if value.startswith(PREFIX):
             return value[len(PREFIX):]
     return None

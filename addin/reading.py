@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import cast
 
 import xlwings as xw
 
@@ -105,7 +106,7 @@ def merged_ranges(used: xw.Range) -> list[MergedRange]:
 def hidden_rows_and_columns(used: xw.Range) -> tuple[frozenset[int], frozenset[int]]:
     """Zero-based hidden rows and columns of the used range, from its visible areas."""
     try:
-        areas = used.get_special_cells("visible")
+        areas = cast(list, used.get_special_cells("visible"))
     except NotImplementedError:
         return frozenset(), frozenset()
     rows = set(range(used.row, used.row + used.shape[0]))
@@ -173,7 +174,8 @@ def _area(sheet: xw.Sheet, row: int, column: int) -> tuple[int, int, int, int]:
 
 
 def _halves(top: int, left: int, bottom: int, right: int):
-    if bottom - top >= right - left:
+    """Split rows first: merged areas mostly lie in few rows, across columns."""
+    if bottom > top:
         middle = (top + bottom) // 2
         return [(top, left, middle, right), (middle + 1, left, bottom, right)]
     middle = (left + right) // 2

@@ -71,7 +71,7 @@ def extract_book(book: xw.Book, settings: Settings | None = None,
         app.screen_updating = updating
         app.status_bar = False
     result = Extraction(report, [sheet.name for sheet in written])
-    log.info("%s: %s", book.name, result.summary())
+    log.debug("%s: result sheets %s", book.name, ", ".join(result.sheets))
     return result
 
 

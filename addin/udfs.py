@@ -22,12 +22,13 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import xlwings as xw
 
 from extractor.errors import ExtractError
 from extractor.pipeline import Settings, extract_grids
-from extractor.records import Bus, Cable, Load
+from extractor.records import Bus, Cable, Load, Record
 from extractor.report import Report
 from extractor.writers.plan import record_sheet
 
@@ -37,7 +38,8 @@ from .reading import content_key, read_book
 log = logging.getLogger(__name__)
 
 CACHE_SIZE = 8
-RECORD_TYPES = {"Loads": Load, "Cables": Cable, "Buses": Bus}
+RECORD_TYPES: dict[str, type[Record]] = {"Loads": Load, "Cables": Cable,
+                                         "Buses": Bus}
 
 _cache: OrderedDict[str, Report] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -91,9 +93,9 @@ def _records(kind: str, sheet, caller) -> list[list]:
         report = _report(sheet, caller)
     except FunctionError as exc:
         return [[f"error: {exc}"]]
-    records = {"Loads": report.loads, "Cables": report.cables,
-               "Buses": report.buses}[kind]
-    plan = record_sheet(kind, RECORD_TYPES[kind], records)
+    records: dict[str, Sequence[Record]] = {
+        "Loads": report.loads, "Cables": report.cables, "Buses": report.buses}
+    plan = record_sheet(kind, RECORD_TYPES[kind], records[kind])
     return [["" if value is None else value for value in row] for row in plan.rows]
 
 

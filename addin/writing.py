@@ -6,8 +6,8 @@ the values of a sheet in one block, the fills as rectangles (the whole
 block in its most common color, then runs of one color merged along rows
 and down columns), formats and widths per column group. Cell notes, which
 Excel takes one at a time, go only on doubtful values and at most
-``MAX_NOTES`` a sheet. How many calls a sheet takes does not depend on how
-many records it holds.
+``MAX_NOTES`` a sheet. How many calls a sheet takes follows its columns and
+where its colors change, not how many cells it has.
 
 Only sheets the add-in made are replaced (see :mod:`addin.marks`); a
 user's sheet with a result sheet's name is left alone and the new sheet

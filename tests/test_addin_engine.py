@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 import xlwings as xw
+from workbooks import Sheet, write_xlsx
 
 from addin.file_engine import ENGINE_NAME, activated, mock_caller, open_book
 from addin.reading import read_book
@@ -201,3 +202,24 @@ def test_the_add_in_reads_the_grid_the_command_line_reads(book, book_file):
     assert data.rows[3][2] == CellError("#DIV/0!")
     assert data.rows[1][:3] == ["P-101", 55.0, "duty"]
     assert data.rows[4][0] == dt.datetime(2024, 5, 17)
+
+
+def test_every_merged_area_is_found_by_halving_blocks(tmp_path):
+    merges = [("A1:C1", "LOAD DATA"), ("D1:D3", "kW"), ("E1:F2", "x"),
+              ("G1:H1", "y"), ("A20:B21", "z"), ("F30:F40", "long")]
+    calls = {}
+    for n_rows in (45, 45 * 32):
+        rows = [[f"r{r}c{c}" if r > 3 else None for c in range(8)]
+                for r in range(n_rows)]
+        path = write_xlsx(tmp_path / f"m{n_rows}.xlsx",
+                          {"Board": Sheet(rows, merge=merges)})
+        with activated():
+            book = open_book(path)
+            mine = read_book(book).sheets[0].merged
+            calls[n_rows] = book.impl.calls["merge_cells"]
+            book.close()
+        assert mine == read_workbook(path).sheets[0].merged
+        assert len(mine) == len(merges)
+
+    # 32 times the cells: each area costs about two more questions per halving
+    assert calls[45 * 32] - calls[45] <= 2 * len(merges) * 5
