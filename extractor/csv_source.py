@@ -149,8 +149,11 @@ class _Parser:
         errors = "replace" if encoding == "cp1252" else "strict"
         self.nuls = self.long_lines = self.widest = 0
         try:
-            with open(self.path, encoding=encoding, errors=errors, newline="") as stream:
-                return self._rows(csv.reader(self._lines(stream), delimiter=self.delimiter))
+            with open(
+                self.path, encoding=encoding, errors=errors, newline=""
+            ) as stream:
+                lines = self._lines(stream)
+                return self._rows(csv.reader(lines, delimiter=self.delimiter))
         except csv.Error as exc:
             raise WorkbookError(
                 f"the text cannot be read as CSV ({exc}); check the file in a text "

@@ -168,6 +168,7 @@ def render_table(out: SheetOut, top: int, left: int, cols: list[Col],
                  body: list[BodyRow], style: Style) -> int:
     """Write a header block and its body; the row after the last one written."""
     _single_groups_dropped(cols)
+    _table_features(out, cols, style)
     r = _header_block(out, top, left, cols, style)
     since_header = 0
     for row in body:
@@ -183,6 +184,21 @@ def render_table(out: SheetOut, top: int, left: int, cols: list[Col],
         since_header += row.role == "data"
         r += 1
     return r
+
+
+def _table_features(out: SheetOut, cols: list[Col], style: Style) -> None:
+    keys = {c.key for c in cols}
+    found = {
+        "grouped_header": style.grouped and any(c.group for c in cols),
+        "serial_numbers": "serial" in keys, "per_phase": "ph0" in keys,
+        "fed_from_column": "source_bus" in keys, "unit_column": "unit" in keys,
+        "voltage_in_kv": "voltage" in keys and style.voltage_unit == "kV",
+        "units_row": style.units == "row" and any(c.unit for c in cols),
+        "units_in_header": style.units in ("header", "column")
+        and any(c.unit for c in cols),
+        "units_in_values": style.units == "values" and any(c.unit for c in cols),
+    }
+    out.features |= {name for name, shown in found.items() if shown}
 
 
 def _single_groups_dropped(cols: list[Col]) -> None:
@@ -786,8 +802,9 @@ def title_block(sw: SheetWriter, top: int, left: int, width: int,
     for i, (key, value) in enumerate(lines, start=1):
         sw.out.put(top + i, left, key.replace("::", ":"))
         sw.out.put(top + i, left + 1, value)
-    if board or height > 1:
-        sw.out.features.add("title_block")
+    sw.out.features.add("title_block")
+    if board:
+        sw.out.features.add("board_in_title")
     return top + len(lines) + 2
 
 
@@ -898,9 +915,6 @@ def load_rows(sw: SheetWriter, boards: list[dict], cols: list[Col], feeder: bool
     if s.totals:
         rows.append(_total(sw, cols, table_rows))
     _number_rows(rows, keys)
-    if s.units in ("header", "row", "values") and "power" in keys:
-        out.features.add({"header": "units_in_header", "row": "units_row",
-                          "values": "units_in_values"}[s.units])
     return rows
 
 
@@ -1042,9 +1056,6 @@ def _cable_features(out: SheetOut, style: Style) -> None:
         out.features.add("size_and_cores_columns")
     if style.length_unit == "ft":
         out.features.add("length_in_ft")
-    if style.units in ("header", "row", "values"):
-        out.features.add({"header": "units_in_header", "row": "units_row",
-                          "values": "units_in_values"}[style.units])
 
 
 def bus_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict]) -> None:
@@ -1087,9 +1098,6 @@ def bus_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict]) -> No
     top = title_block(sw, 0, s.left, len(cols), None)
     end = render_table(out, top, s.left, cols, body, s)
     _notes(sw, end + 1, s.left)
-    if s.units in ("header", "row", "values"):
-        out.features.add({"header": "units_in_header", "row": "units_row",
-                          "values": "units_in_values"}[s.units])
 
 
 # -- look-alike sheets that are no schedule ---------------------------------------

@@ -54,9 +54,13 @@ def apply_columns(table: Table, mapping: TableMapping, grid_values,
                     c for c in cands if (c.record, c.field) != (record, name)]
 
 
-def apply_kind(sheet: str, verdict: Verdict, corrections: Corrections) -> Verdict:
-    """The user's kind for a sheet, if one was set."""
+def apply_kind(sheet: str, verdict: Verdict, corrections: Corrections,
+               learned: dict[str, str] | None = None) -> Verdict:
+    """The user's kind for a sheet: set for this run, else learned before."""
     kind = corrections.kinds.get(sheet)
+    how = "set by the user"
+    if kind is None and learned and sheet in learned:
+        kind, how = learned[sheet], "learned from a correction"
     if kind is None or kind == verdict.kind:
         return verdict
-    return Verdict(kind, 1.0, [f"set by the user (was {verdict.kind})"])
+    return Verdict(kind, 1.0, [f"{how} (was {verdict.kind})"])

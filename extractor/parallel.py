@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ExtractError
 
 if TYPE_CHECKING:
-    from .grid import SheetGrid
+    from .grid import SheetGrid, SourceFinding
     from .pipeline import Settings, SheetOutcome
 
 log = logging.getLogger(__name__)
@@ -153,6 +153,7 @@ class SheetRead:
     outcome: SheetOutcome
     format: str
     notes: list[str]
+    findings: list[SourceFinding]
 
 
 def sheets_from_file(path: str | Path, layout: FileLayout,
@@ -231,11 +232,11 @@ def _sheet_from_file(path: str, name: str, settings: Settings) -> Any:
 
     try:
         started = time.perf_counter()
-        book = read_workbook(path, sheets=[name])
+        book = read_workbook(path, sheets=[name], limits=settings.limits)
         read_seconds = time.perf_counter() - started
         outcome = process_sheet(book.sheets.pop(), settings.vocabulary(), settings)
         outcome.seconds = {"read": read_seconds, **outcome.seconds}
-        return SheetRead(outcome, book.format, book.notes)
+        return SheetRead(outcome, book.format, book.notes, book.findings)
     except ExtractError as exc:
         return _Failure(type(exc), exc.message, exc.path, exc.sheet, exc.cell)
 

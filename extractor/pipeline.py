@@ -18,13 +18,14 @@ from .build import build_records
 from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
                      collect_totals, run_checks)
 from .classify import Evidence, Verdict, classify
-from .grid import SheetGrid, WorkbookGrids
+from .grid import SheetGrid, SourceFinding, WorkbookGrids
+from .limits import Limits
 from .mapping import TableMapping, assign, candidates
 from .overrides import Corrections, apply_columns, apply_kind
 from .records import Record
 from .report import ColumnMapping, Finding, Performance, Report, SheetResult
 from .tables import Table, find_tables
-from .vocabulary import Vocabulary, shipped_vocabulary
+from .vocabulary import Vocabulary, load_vocabulary, user_vocabulary_file
 
 if TYPE_CHECKING:
     from .resources import Usage
@@ -45,11 +46,15 @@ class Settings:
     sheets: tuple[str, ...] = ()
     corrections: Corrections = field(default_factory=Corrections)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    limits: Limits = field(default_factory=Limits)
+    # The user's own vocabulary (what `learn` stored), when there is one;
+    # a Path, so that a report cache keys it by its content.
+    user_vocabulary: Path | None = field(default_factory=user_vocabulary_file)
 
     def vocabulary(self) -> Vocabulary:
-        if not self.vocabulary_files:
-            return shipped_vocabulary()
-        return Vocabulary.load(self.vocabulary_files)
+        """The shipped vocabulary, the user's own file, then the files given."""
+        own = (self.user_vocabulary,) if self.user_vocabulary else ()
+        return load_vocabulary((*own, *self.vocabulary_files))
 
 
 @dataclass(slots=True)
@@ -105,7 +110,8 @@ def extract_grids(grids: WorkbookGrids, settings: Settings | None = None, *,
             outcomes = sheets_from_grids(grids.sheets, settings, choice.n_jobs)
         else:
             outcomes = _process_each(grids.sheets, settings)
-        report = _report(grids.path, grids.format, grids.notes, outcomes, settings)
+        report = _report(grids.path, grids.format, grids.notes, outcomes, settings,
+                         grids.findings)
         report.performance.total_seconds = round(time.perf_counter() - start, 4)
     report.performance.parallel = choice.reason
     _finish_performance(report, monitor.usage)
@@ -123,18 +129,21 @@ def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
         results = sheets_from_file(path, layout, settings)
         report = _report(str(path), results[0].format,
                          [note for r in results for note in r.notes],
-                         [r.outcome for r in results], settings)
+                         [r.outcome for r in results], settings,
+                         [f for r in results for f in r.findings])
         report.performance.parallel = layout.plan.reason
         return report
 
     started = time.perf_counter()
-    grids = read_workbook(str(path), sheets=list(settings.sheets) or None)
+    grids = read_workbook(str(path), sheets=list(settings.sheets) or None,
+                          limits=settings.limits)
     read_seconds = time.perf_counter() - started
     # from here the grids are let go sheet by sheet as each is done
     sheets, grids.sheets = grids.sheets, []
     count = len(sheets)
     report = _report(grids.path, grids.format, grids.notes,
-                     _process_each(sheets, settings, release=True), settings)
+                     _process_each(sheets, settings, release=True), settings,
+                     grids.findings)
     report.performance.stages = {"read": round(read_seconds, 4),
                                  **report.performance.stages}
     report.performance.parallel = plan(sheets=count, file_bytes=layout.size,
@@ -157,12 +166,17 @@ def _process_each(sheets: list[SheetGrid], settings: Settings,
 
 
 def _report(source: str, fmt: str, notes: list[str],
-            outcomes: list[SheetOutcome], settings: Settings) -> Report:
+            outcomes: list[SheetOutcome], settings: Settings,
+            source_findings: list[SourceFinding] | tuple = ()) -> Report:
     """One report from the outcomes of every sheet, in workbook order,
     checked against the engineering rules."""
     report = Report(source=source, format=fmt, version=__version__)
     for note in notes:
         report.findings.append(Finding(rule="source", severity="info", message=note))
+    for found in source_findings:
+        report.findings.append(Finding(
+            rule=found.rule, severity=found.severity,  # type: ignore[arg-type]
+            cell=found.cell, message=found.message, suggestion=found.suggestion))
     totals: dict[str, float] = {}
     for outcome in outcomes:
         _merge(report, outcome)
@@ -207,7 +221,8 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
                           settings.corrections)
         verdict = classify(Evidence(table, grid, mapping, grid.name.lower()),
                            settings.disabled_classifiers)
-        verdict = apply_kind(grid.name, verdict, settings.corrections)
+        verdict = apply_kind(grid.name, verdict, settings.corrections,
+                             vocab.sheet_kinds)
         assign(mapping, verdict.records)
         records = build_records(table, grid, mapping, verdict) if verdict.records else []
         verdicts.append((table, verdict, records))

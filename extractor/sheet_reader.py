@@ -23,7 +23,7 @@ from pathlib import Path
 import python_calamine as calamine
 
 from . import package_xml, xlsx_stream
-from .engine_errors import RESAVE, engine_errors
+from .engine_errors import RESAVE, engine_errors, one_line
 from .errors import (
     EncryptedWorkbookError,
     LimitExceededError,
@@ -124,7 +124,16 @@ class SheetReader:
                 return
 
         pending = self._start_scan(grid.name, part)
-        sheet = self.book.get_sheet_by_name(grid.name)
+        try:
+            sheet = self.book.get_sheet_by_name(grid.name)
+        except calamine.CalamineError as exc:
+            pending.result()
+            if part is None:
+                raise
+            # calamine refuses a whole sheet for one cell it does not know
+            # (such as the error value #GETTING_DATA): read it without calamine
+            self._read_cell_by_cell(grid, part, _refused(grid.name, exc))
+            return
         if sheet.end is not None:
             self._check_cells(grid.name, sheet.end[0] + 1, sheet.end[1] + 1)
         grid.rows = sheet.to_python(skip_empty_area=False)
@@ -139,7 +148,9 @@ class SheetReader:
         extent = package_xml.sheet_extent(self.zf, part, limit, self.deadline.check)
         return extent is not None and extent[0] * extent[1] <= limit
 
-    def _read_cell_by_cell(self, grid: SheetGrid, part: str) -> None:
+    def _read_cell_by_cell(
+        self, grid: SheetGrid, part: str, finding: SourceFinding | None = None
+    ) -> None:
         assert self.zf is not None and self.cells is not None
         grid.rows = xlsx_stream.read_cells(
             self.cells,
@@ -151,7 +162,7 @@ class SheetReader:
         facts = package_xml.scan_sheet(self.zf, part, self.deadline.check)
         self._add_facts(grid, facts)
         grid.merged = facts.merged
-        self.findings.append(_sparse(grid))
+        self.findings.append(finding or _sparse(grid))
 
     def _start_scan(
         self, name: str, part: str | None
@@ -287,12 +298,22 @@ def _recalculate_on_open() -> SourceFinding:
     )
 
 
+def _refused(sheet: str, exc: Exception) -> SourceFinding:
+    return SourceFinding(
+        "cell-by-cell",
+        "info",
+        f"{sheet} was read cell by cell: the fast reader refused it "
+        f"({one_line(exc)})",
+        cell=sheet,
+    )
+
+
 def _sparse(grid: SheetGrid) -> SourceFinding:
     values = sum(1 for row in grid.rows for value in row if not is_blank(value))
     last = a1(grid.n_rows - 1, grid.n_cols - 1) if grid.rows else "A1"
     held = "1 value" if values == 1 else f"{values:,} values"
     return SourceFinding(
-        "sparse-sheet",
+        "cell-by-cell",
         "info",
         f"{grid.name} has cells too far apart to lay out as one block (its "
         f"furthest value is at {last}; {held} in all); it was read cell by cell",

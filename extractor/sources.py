@@ -28,7 +28,12 @@ import python_calamine as calamine
 from . import package_xml
 from .csv_source import looks_binary, read_csv, sniff_encoding
 from .engine_errors import ENCRYPTED, RESAVE, engine_errors, one_line, os_error
-from .errors import EncryptedWorkbookError, InputError, LimitExceededError, WorkbookError
+from .errors import (
+    EncryptedWorkbookError,
+    InputError,
+    LimitExceededError,
+    WorkbookError,
+)
 from .grid import SheetGrid, WorkbookGrids
 from .limits import Deadline, Limits, limits_in_force, using_limits
 from .sheet_reader import (
@@ -430,7 +435,9 @@ def _check_ods(
             check_cells(file, name, rows, cols, limits.max_cells_per_sheet)
 
 
-def _raise_if_nothing_read(grids: list[SheetGrid], failures: list[WorkbookError]) -> None:
+def _raise_if_nothing_read(
+    grids: list[SheetGrid], failures: list[WorkbookError]
+) -> None:
     """Raise the first failure if every worksheet failed."""
     if failures and not any(grid.kind == "worksheet" for grid in grids):
         raise failures[0]

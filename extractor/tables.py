@@ -191,6 +191,10 @@ def _header_block(grid, merged, field_row: int) -> tuple[list[int], int | None]:
     r = field_row + 1
     while r < grid.n_rows and r - field_row <= 3:
         cells = _row_cells(grid, r)
+        if not cells and _merged_down_to(merged, field_row, r):
+            rows.append(r)  # the field row's cells are merged over this one
+            r += 1
+            continue
         if not cells:
             break
         if _is_units_row(cells):
@@ -204,6 +208,11 @@ def _header_block(grid, merged, field_row: int) -> tuple[list[int], int | None]:
             continue
         break
     return rows, units_row
+
+
+def _merged_down_to(merged, field_row: int, r: int) -> bool:
+    """Whether a cell of the field row is merged down over row ``r``."""
+    return any(r0 == field_row and span[2] >= r for (r0, _), span in merged.items())
 
 
 def _is_group_row(grid, merged, r: int, field_row: int) -> bool:

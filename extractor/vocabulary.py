@@ -2,11 +2,19 @@
 
 The shipped vocabulary (``data/vocabulary.toml``) lists, for each record kind
 and canonical field, the words engineers put in headers. A user's own file of
-the same form adds synonyms; entries are merged, never replaced.
+the same form adds synonyms; a word it gives a field is taken from the other
+fields of that record kind, so the user's meaning wins. A user file may also
+hold a ``[sheet_kinds]`` table: sheet name = kind, as the engineer set it.
+
+The user's own file lives at ``vocabulary.toml`` in the configuration folder
+(``platformdirs.user_config_dir("excel-extract")``, or the folder named by
+``EXCEL_EXTRACT_CONFIG_DIR``); ``excel-extract learn`` writes it and every
+extraction reads it when it exists.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -19,6 +27,11 @@ from rapidfuzz import fuzz
 
 from .errors import ConfigurationError
 from .records import RECORD_TYPES
+
+CONFIG_ENV = "EXCEL_EXTRACT_CONFIG_DIR"
+USER_FILE = "vocabulary.toml"
+SHEET_KINDS = ("load_schedule", "cable_schedule", "feeder_schedule",
+               "bus_schedule", "other")
 
 FUZZY_CUTOFF = 86.0
 QUALIFIED_SCORE = 0.95
@@ -92,8 +105,10 @@ class Match:
 class Vocabulary:
     """Synonyms per (record kind, field), with exact and fuzzy lookup."""
 
-    def __init__(self, entries: dict[tuple[str, str], list[str]]) -> None:
+    def __init__(self, entries: dict[tuple[str, str], list[str]],
+                 sheet_kinds: dict[str, str] | None = None) -> None:
         self.entries = {key: sorted(set(words)) for key, words in entries.items()}
+        self.sheet_kinds = dict(sheet_kinds or {})
         self._exact: dict[str, list[tuple[str, str]]] = {}
         for key, words in self.entries.items():
             for word in words:
@@ -102,20 +117,22 @@ class Vocabulary:
 
     @classmethod
     def load(cls, user_files: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
-        """The shipped vocabulary, extended by the given user files."""
+        """The shipped vocabulary, extended by the given user files in order."""
         text = resources.files("extractor").joinpath("data/vocabulary.toml")
         entries = _entries(tomllib.loads(text.read_text("utf-8")), "shipped")
+        kinds: dict[str, str] = {}
         for path in user_files:
             try:
                 data = tomllib.loads(Path(path).read_text("utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as exc:
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise ConfigurationError(
                     f"cannot read the vocabulary file: {exc}; fix or remove it",
                     path=str(path),
                 ) from exc
+            kinds.update(_sheet_kinds(data.pop("sheet_kinds", {}), str(path)))
             for key, words in _entries(data, str(path)).items():
-                entries.setdefault(key, []).extend(words)
-        return cls(entries)
+                _claim(entries, key, words)
+        return cls(entries, kinds)
 
     def matches(self, header: str) -> tuple[Match, ...]:
         """Every field the header may name, best first."""
@@ -217,7 +234,71 @@ def _entries(data: dict, origin: str) -> dict[tuple[str, str], list[str]]:
     return entries
 
 
+def _claim(entries: dict[tuple[str, str], list[str]], key: tuple[str, str],
+           words: list[str]) -> None:
+    """A user's words name their field: other fields of the record lose them."""
+    taken = set(words)
+    for other, have in entries.items():
+        if other[0] == key[0] and other != key and taken.intersection(have):
+            entries[other] = [w for w in have if w not in taken]
+    entries.setdefault(key, []).extend(words)
+
+
+def _sheet_kinds(table, origin: str) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise ConfigurationError("[sheet_kinds] must be a table of sheet name = "
+                                 "kind", path=origin)
+    for sheet, kind in table.items():
+        if kind not in SHEET_KINDS:
+            raise ConfigurationError(
+                f"sheet {sheet!r} has unknown kind {kind!r}; kinds are "
+                + ", ".join(SHEET_KINDS), path=origin)
+    return dict(table)
+
+
 @lru_cache(maxsize=1)
 def shipped_vocabulary() -> Vocabulary:
     """The vocabulary that ships with the product, loaded once."""
     return Vocabulary.load()
+
+
+def load_vocabulary(files: tuple[Path, ...] = ()) -> Vocabulary:
+    """The shipped vocabulary with these user files, loaded once per version
+    of the files (a file changed on disk is read again)."""
+    if not files:
+        return shipped_vocabulary()
+    return _loaded(tuple((str(f), _stamp(f)) for f in files))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = Path(path).stat()
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+@lru_cache(maxsize=8)
+def _loaded(key: tuple[tuple[str, tuple[int, int] | None], ...]) -> Vocabulary:
+    return Vocabulary.load(tuple(Path(name) for name, _ in key))
+
+
+def user_config_dir() -> Path:
+    """``$EXCEL_EXTRACT_CONFIG_DIR``, or the platform's configuration folder."""
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir as platform_dir
+
+    return Path(platform_dir("excel-extract", appauthor=False))
+
+
+def user_vocabulary_path() -> Path:
+    """Where ``excel-extract learn`` stores what it learns by default."""
+    return user_config_dir() / USER_FILE
+
+
+def user_vocabulary_file() -> Path | None:
+    """The user's own vocabulary file, if there is one."""
+    path = user_vocabulary_path()
+    return path if path.is_file() else None

@@ -187,18 +187,25 @@ class _SheetCells:
             raise self._too_many("the sheet holds more values than")
 
     def rows(self) -> list[list[Cell]]:
-        """The values laid out in rows from A1, each ending at its last value."""
+        """The values laid out in rows from A1: as one block, as calamine lays
+        them out, when that fits the limit, else each row ending at its last
+        value."""
         if not self.values:
             return []
         widths = {row: max(cols) + 1 for row, cols in self.values.items()}
+        width = max(widths.values())
+        if (max(widths) + 1) * width <= self.max_cells:
+            widths = dict.fromkeys(range(max(widths) + 1), width)
         cells = sum(widths.values())
         if cells > self.max_cells:
             values = "1 value" if self.count == 1 else f"{self.count:,} values"
             raise self._too_many(f"the sheet's {values} spread over {cells:,} "
                                  "cells, more than")
         grid: list[list[Cell]] = [[] for _ in range(max(widths) + 1)]
+        for row, size in widths.items():
+            grid[row] = [""] * size
         for row, cols in self.values.items():
-            line = grid[row] = [""] * widths[row]
+            line = grid[row]
             for col, value in cols.items():
                 line[col] = value
         return grid

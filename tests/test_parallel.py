@@ -62,7 +62,7 @@ def test_sheets_in_processes_give_the_same_report(schedules):
     size = schedules.stat().st_size / 1e6
     assert two.performance.parallel == f"2 processes: {size:.2f} MB, 2 sheets"
     assert sequential.performance.parallel == f"sequential: {size:.2f} MB, 2 sheets"
-    assert set(two.performance.stages) == {"read", "tables", "map_and_build"}
+    assert set(two.performance.stages) == {"read", "tables", "map_and_build", "checks"}
 
 
 def test_small_workbooks_stay_sequential(schedules):
@@ -99,4 +99,4 @@ def test_performance_figures(schedules):
     assert perf.total_seconds > 0
     assert perf.records_per_second == pytest.approx(400 / perf.total_seconds, rel=0.01)
     assert perf.cells == 5150
-    assert list(perf.stages) == ["read", "tables", "map_and_build"]
+    assert list(perf.stages) == ["read", "tables", "map_and_build", "checks"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..cli import EXIT_CODES
 from ..errors import OutputError
-from ..limits import MB, Limits, using_limits
+from ..limits import MB, Limits
 
 PARTIAL = 8  # the exit code of a run that had to skip some sheets
 
@@ -34,6 +34,9 @@ def add_parser(sub, common) -> None:
                      help="do not write the results workbook")
     run.add_argument("--vocabulary", type=Path, action="append", default=[],
                      metavar="FILE", help="extra header synonyms (TOML); repeatable")
+    run.add_argument("--corrections", type=Path, metavar="RESULTS.xlsx",
+                     help="apply the fields and kinds corrected on the Mapping "
+                     "and Sheets sheets of an earlier results workbook of BOOK")
     run.add_argument("--sheet", action="append", default=[], metavar="NAME",
                      help="read only this sheet; repeatable")
     run.add_argument("--include-hidden", action="store_true",
@@ -66,22 +69,32 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings(checks=check_settings(args),
                         vocabulary_files=tuple(args.vocabulary),
                         include_hidden_sheets=args.include_hidden,
-                        sheets=tuple(args.sheet))
-    limits = _limits(args)
-    # Limits other than the defaults are not yet part of Settings: so that a
-    # report cut short by them is never cached, nor read by a worker process
-    # under the defaults, such a run skips the cache and stays in-process.
-    custom = limits != Limits()
-    with using_limits(limits):
-        report = cached_extract(book, settings,
-                                use_cache=not (args.no_cache or custom),
-                                n_jobs=1 if custom else args.jobs)
+                        sheets=tuple(args.sheet), limits=_limits(args))
+    if args.corrections:
+        settings.corrections = _corrections(args.corrections, book, settings, args)
+    report = cached_extract(book, settings, use_cache=not args.no_cache,
+                            n_jobs=args.jobs)
     written = _write(report, outputs, args)
     if not args.quiet:
         from ..summary import print_summary
 
         print_summary(report, written)
     return exit_code(report)
+
+
+def _corrections(results: Path, book: Path, settings, args):
+    """The corrections in a results workbook: the rows of its Mapping and
+    Sheets sheets that differ from an extraction of BOOK without them."""
+    from ..cache import cached_extract
+    from ..errors import ConfigurationError
+    from ..learn import read_results_workbook, written_reports
+
+    if not results.is_file():
+        raise ConfigurationError("corrections workbook not found; check the path",
+                                 path=str(results))
+    written = written_reports(book, settings, lambda path, s: cached_extract(
+        path, s, use_cache=not args.no_cache, n_jobs=args.jobs))
+    return read_results_workbook(results, written).corrections()
 
 
 def exit_code(report) -> int:

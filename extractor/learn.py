@@ -1,0 +1,288 @@
+"""Corrections an engineer made in a results workbook, read and learned.
+
+The engineer gives a column another field by changing its Record and Field
+on the Mapping sheet, or a sheet another kind by changing its Kind on the
+Sheets sheet. To tell a correction from what the product wrote, the rows are
+compared with fresh extractions of the same workbook: one as the product
+reads it now, and, when a learned vocabulary is in use, one with the
+shipped vocabulary alone. A row is a correction when it differs from both.
+So the Mapping and Sheets sheets stay as they are (no hidden columns for the
+add-in's writer to keep), a results workbook from an earlier run is
+understood, and after ``learn`` the same workbook yields nothing new: a
+column the learned vocabulary now maps agrees with the first extraction, a
+column it leaves alone agrees with the second.
+
+:func:`read_corrections` takes rows of cell values (an openpyxl worksheet,
+the ``.value`` of an xlwings range, or lists), so the add-in can read its
+own Mapping sheet the same way a results file is read. :func:`learn` stores
+corrections in a vocabulary file: a corrected column's header becomes a
+synonym of its new field, a corrected sheet's kind goes into
+``[sheet_kinds]``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ConfigurationError
+from .grid import column_letter
+from .overrides import Corrections
+from .records import RECORD_TYPES
+from .report import Report
+from .vocabulary import SHEET_KINDS
+
+if TYPE_CHECKING:
+    from .pipeline import Settings
+
+MAPPING_SHEET, SHEETS_SHEET = "Mapping", "Sheets"
+MAPPING_COLUMNS = ("Sheet", "Table", "Column", "Header", "Record", "Field")
+SHEETS_COLUMNS = ("Name", "Kind")
+BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
+_GENERIC_SHEET = re.compile(r"^\s*(sheet|feuil(le)?|tabelle|blatt|hoja|foglio)\s*\d*\s*$",
+                            re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnCorrection:
+    """A column the engineer gave another field ("" target: no field)."""
+
+    sheet: str
+    header: str
+    target: str
+    was: str
+
+
+@dataclass(slots=True)
+class Learned:
+    """What a results workbook corrects, as found and as stored."""
+
+    columns: list[ColumnCorrection] = field(default_factory=list)
+    kinds: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def corrections(self) -> Corrections:
+        found = Corrections()
+        for c in self.columns:
+            found.set_column(c.sheet, c.header, c.target)
+        found.kinds = {sheet: kind for sheet, (kind, _) in self.kinds.items()}
+        return found
+
+
+def read_corrections(mapping_rows, sheets_rows,
+                     written: Report | Sequence[Report]) -> Learned:
+    """The rows of a Mapping and a Sheets sheet that differ from what the
+    product writes: from every report in ``written``.
+
+    Each rows argument is an openpyxl-like worksheet or rows of cell values
+    whose first row holds the headers; ``sheets_rows`` may be None.
+    """
+    reports = [written] if isinstance(written, Report) else list(written)
+    learned = Learned()
+    wrote = [{(m.sheet, m.table, m.column): m for m in r.mappings} for r in reports]
+    for n, row, at in _records(mapping_rows, MAPPING_COLUMNS, MAPPING_SHEET):
+        key = (_name(row["Sheet"]), _int(row["Table"]), _text(row["Column"]))
+        found = [w[key] for w in wrote if key in w]
+        if not found:
+            continue
+        target = _target(row, n, at)
+        was = [f"{m.record}.{m.field}" if m.field else "" for m in found]
+        if target not in was:
+            learned.columns.append(
+                ColumnCorrection(found[0].sheet, found[0].header, target, was[0]))
+    if sheets_rows is not None:
+        kinds: dict[str, list[str]] = {}
+        for r in reports:
+            for sheet in r.sheets:
+                kinds.setdefault(sheet.name, []).append(sheet.kind)
+        for n, row, at in _records(sheets_rows, SHEETS_COLUMNS, SHEETS_SHEET):
+            name, kind = _name(row["Name"]), _text(row["Kind"])
+            if name not in kinds or kind in kinds[name]:
+                continue
+            if kind not in SHEET_KINDS:
+                raise ConfigurationError(
+                    f"kind {kind!r} is not one of {', '.join(SHEET_KINDS)}; "
+                    "correct it", sheet=SHEETS_SHEET,
+                    cell=f"{column_letter(at['Kind'])}{n}")
+            learned.kinds[name] = (kind, kinds[name][0])
+    return learned
+
+
+def _records(source, wanted: Sequence[str], sheet: str):
+    """(Excel row number, {header: value}, {header: column index}) per row."""
+    rows = iter(source.iter_rows(values_only=True)
+                if hasattr(source, "iter_rows") else source)
+    header = [_text(v) for v in next(rows, ())]
+    missing = [name for name in wanted if name not in header]
+    if missing:
+        raise ConfigurationError(
+            f"the {sheet} sheet has no column {', '.join(missing)}; use a "
+            "results workbook written by excel-extract run", sheet=sheet)
+    at = {name: header.index(name) for name in wanted}
+    for n, row in enumerate(rows, start=2):
+        values = list(row) + [None] * len(header)
+        if any(v not in (None, "") for v in values):
+            yield n, {name: values[i] for name, i in at.items()}, at
+
+
+def _target(row: dict, n: int, at: dict[str, int]) -> str:
+    """ "record.field" from a row's Record and Field, or "" when both are empty."""
+    record, name = _text(row["Record"]).lower(), _text(row["Field"]).lower()
+    if not record and not name:
+        return ""
+    model = RECORD_TYPES.get(record)
+    if model is None:
+        raise ConfigurationError(
+            f"record {row['Record']!r} is not load, cable or bus; correct it "
+            "or clear Record and Field", sheet=MAPPING_SHEET,
+            cell=f"{column_letter(at['Record'])}{n}")
+    if name not in model.field_names():
+        raise ConfigurationError(
+            f"{record} has no field {row['Field']!r}; fields are "
+            + ", ".join(model.field_names()), sheet=MAPPING_SHEET,
+            cell=f"{column_letter(at['Field'])}{n}")
+    return f"{record}.{name}"
+
+
+def _name(value) -> str:
+    """A sheet name as written, spaces kept."""
+    return "" if value is None else str(value)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _int(value) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+# -- files ---------------------------------------------------------------------
+
+
+def written_reports(book: str | Path, settings: Settings, extract=None) -> list[Report]:
+    """What the product writes for ``book``: as it reads it now, and with the
+    shipped vocabulary alone when the settings add a vocabulary of their own."""
+    from .pipeline import extract_file
+
+    extract = extract or extract_file
+    reports = [extract(book, settings)]
+    if settings.user_vocabulary or settings.vocabulary_files:
+        plain = replace(settings, user_vocabulary=None, vocabulary_files=(),
+                        corrections=Corrections())
+        reports.append(extract(book, plain))
+    return reports
+
+
+def read_results_workbook(path: str | Path,
+                          written: Report | Sequence[Report]) -> Learned:
+    """The corrections in a results workbook's Mapping and Sheets sheets."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise ConfigurationError(f"cannot read the results workbook: {exc}; "
+                                 "give a workbook written by excel-extract run",
+                                 path=str(path)) from exc
+    try:
+        if MAPPING_SHEET not in wb.sheetnames:
+            raise ConfigurationError("the workbook has no Mapping sheet; give a "
+                                     "results workbook written by excel-extract "
+                                     "run", path=str(path))
+        sheets = wb[SHEETS_SHEET] if SHEETS_SHEET in wb.sheetnames else None
+        return read_corrections(wb[MAPPING_SHEET], sheets, written)
+    except ConfigurationError as exc:
+        exc.path = exc.path or str(path)
+        raise
+    finally:
+        wb.close()
+
+
+def source_of(results: Path) -> Path | None:
+    """The workbook a results file was written for: BOOK.results.xlsx -> BOOK.*"""
+    name = results.name
+    if not name.endswith(".results.xlsx"):
+        return None
+    stem = name[: -len(".results.xlsx")]
+    for suffix in BOOK_SUFFIXES:
+        candidate = results.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def learn(learned: Learned, vocabulary: Path) -> tuple[int, int, list[str]]:
+    """Store corrections in a vocabulary file: (headers, kinds, skipped)."""
+    data = _read_vocabulary(vocabulary)
+    headers, skipped = 0, []
+    for c in learned.columns:
+        if not c.target:
+            skipped.append(f"{c.sheet!r} column {c.header!r} set to no field: a "
+                           "vocabulary names fields only; use --corrections")
+            continue
+        record, name = c.target.split(".", 1)
+        words = data.setdefault(record, {}).setdefault(name, [])
+        if c.header not in words:
+            words.append(c.header)
+            headers += 1
+    kinds = data.setdefault("sheet_kinds", {})
+    stored = 0
+    for sheet, (kind, _) in learned.kinds.items():
+        if _GENERIC_SHEET.match(sheet):
+            skipped.append(f"sheet {sheet!r}: a kind learned for so common a name "
+                           "would apply to every workbook; use --corrections")
+            continue
+        if kinds.get(sheet) != kind:
+            kinds[sheet] = kind
+            stored += 1
+    vocabulary.parent.mkdir(parents=True, exist_ok=True)
+    vocabulary.write_text(vocabulary_toml(data), "utf-8")
+    return headers, stored, skipped
+
+
+def _read_vocabulary(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"cannot read the vocabulary file: {exc}; fix "
+                                 "or move it", path=str(path)) from exc
+
+
+def vocabulary_toml(data: dict) -> str:
+    """A vocabulary as readable TOML: a table per record, sheet kinds last."""
+    lines = [
+        "# Header synonyms and sheet kinds learned from corrections",
+        "# (excel-extract learn). Same form as the shipped vocabulary; edit,",
+        "# share with your team, or pass to `excel-extract run --vocabulary`.",
+    ]
+    for record in sorted(k for k in data if k != "sheet_kinds"):
+        lines += ["", f"[{record}]"]
+        for name, words in sorted(data[record].items()):
+            lines.append(f"{name} = {_list(words)}")
+    if data.get("sheet_kinds"):
+        lines += ["", "[sheet_kinds]"]
+        lines += [f"{_str(sheet)} = {_str(kind)}"
+                  for sheet, kind in sorted(data["sheet_kinds"].items())]
+    return "\n".join(lines) + "\n"
+
+
+def _list(words: Iterable[str]) -> str:
+    return "[" + ", ".join(_str(w) for w in words) + "]"
+
+
+def _str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
