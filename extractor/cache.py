@@ -40,6 +40,9 @@ FORMAT = 1  # bump when the stored form of a report changes
 SUFFIX = ".report.pickle"
 DEFAULT_MAX_BYTES = 2 * 1024**3
 CHUNK = 1024 * 1024
+# what unpickling a truncated, overwritten or outdated entry raises
+_DAMAGED = (pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError)
 
 
 def cache_dir() -> Path:
@@ -91,7 +94,7 @@ class ReportCache:
                 report = pickle.load(stream)
         except FileNotFoundError:
             return None
-        except Exception as exc:  # any damage to an entry makes it a miss
+        except _DAMAGED as exc:  # a damaged entry is a miss
             log.warning("cache entry %s cannot be read (%s); removing it", entry, exc)
             entry.unlink(missing_ok=True)
             return None

@@ -137,9 +137,13 @@ def _check_one(task: tuple[Path, dict, Settings]) -> Check:
         report = extract_file(folder / label["path"], settings)
     except ExtractError as exc:
         log.info("%s: %s", label["path"], exc)
-        check = check_report(Report(source=label["path"]), label)
-        return _all_missed(check, f"not extracted: {exc.message}")
-    return check_report(report, label)
+        reason = f"not extracted: {exc.message}"
+    except Exception as exc:  # a bug: one workbook's miss, not the end of eval
+        log.exception("%s: extraction failed", label["path"])
+        reason = f"extraction failed: {type(exc).__name__}: {exc}"
+    else:
+        return check_report(report, label)
+    return _all_missed(check_report(Report(source=label["path"]), label), reason)
 
 
 def _all_missed(check: Check, reason: str) -> Check:

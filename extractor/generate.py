@@ -295,12 +295,12 @@ class Planner:
         prefixes = {"en": ("MCC-", "PDB-", "DB-", "SMDB-", "LP-"),
                     "fr": ("TD-", "TDP-", "CCM-", "TD-"),
                     "de": ("UV-", "MCC-", "UV-E", "SV-")}[lang]
-        self.boards = [{"tag": self._unique(top), "parent": "TX-01",
+        self.boards = [{"tag": self.unique(top), "parent": "TX-01",
                         "voltage": 400, "rating": self.pick((1600, 2500, 3200)),
                         "ka": self.pick((50, 65)), "desc": "Main LV switchboard"}]
         for i in range(self.rng.randint(2, 4)):
             prefix = self.pick(prefixes)
-            tag = self._unique(f"{prefix}{self.rng.randint(1, 9):02d}"
+            tag = self.unique(f"{prefix}{self.rng.randint(1, 9):02d}"
                                if self.chance(0.6) else f"{prefix}{i + 1}")
             self.boards.append({
                 "tag": tag, "parent": self.boards[0]["tag"], "voltage": 400,
@@ -311,7 +311,8 @@ class Planner:
                                    "Pump house board")),
             })
 
-    def _unique(self, tag: str) -> str:
+    def unique(self, tag: str) -> str:
+        """The tag, or the tag with a letter added when it is taken."""
         base, n = tag, 2
         while tag in self.tags:
             tag = f"{base}{'ABCDEFGH'[n - 2] if n < 10 else n}"
@@ -460,7 +461,7 @@ AREAS = ("Building 1", "Pump house", "Filter hall", "Workshop", "Block B")
 
 def _load(p: Planner, board: str, lang: str, style: Style, volts3: int) -> Truth:
     prefix, names, motor, phases = p.pick(LOAD_TYPES)
-    tag = p._unique(f"{prefix}{p.rng.randint(100, 899)}"
+    tag = p.unique(f"{prefix}{p.rng.randint(100, 899)}"
                     + p.pick(("", "", "A", "B")))
     desc = names[LANG_INDEX[lang]]
     if p.chance(0.5):
@@ -887,14 +888,14 @@ def load_rows(sw: SheetWriter, boards: list[dict], cols: list[Col], feeder: bool
         for _ in range(p.rng.randint(3, 8)):
             if s.spares and p.chance(0.12):
                 rows.append(_spare(sw, cols))
-            hidden = s.hidden and p.chance(0.1)
+            hidden = s.hidden and p.chance(0.1) and _shown(group_rows)
             t = _styled_load(sw, board["tag"], keys, volts3)
             cells = load_cells(sw, t, cols)
             if feeder:
                 cable = _cable_for(p, board["tag"], t.values["tag"],
                                    float(t.values["current_a"]), s,
                                    int(t.values["phases"]))
-                cable.values["tag"] = (p._unique(f"C-{p.rng.randint(1000, 9999)}")
+                cable.values["tag"] = (p.unique(f"C-{p.rng.randint(1000, 9999)}")
                                        if "cable_tag" in keys else None)
                 cells.update(cable_cells(sw, cable, cols))
                 if not hidden:
@@ -940,6 +941,11 @@ def _styled_load(sw: SheetWriter, board: str, keys: set[str], volts3: int) -> Tr
     if t.values["_unit"] == "W":
         sw.out.features.add("power_in_w")
     return t
+
+
+def _shown(rows: list[BodyRow]) -> bool:
+    """Whether a visible data row came before: a table never hides them all."""
+    return any(r.role == "data" and not r.hidden for r in rows)
 
 
 def _first_key(cols: list[Col]) -> str:
@@ -1008,7 +1014,7 @@ def cable_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict],
     if len(ends) < 4:
         for _ in range(p.rng.randint(4, 9)):
             board = p.pick(boards[1:])["tag"]
-            tag = p._unique(f"{p.pick(('P-', 'F-', 'M-'))}{p.rng.randint(100, 899)}")
+            tag = p.unique(f"{p.pick(('P-', 'F-', 'M-'))}{p.rng.randint(100, 899)}")
             ends.append((board, tag, p.rng.uniform(5, 120), 3))
     p.rng.shuffle(ends)
     groups = [ends]
@@ -1026,8 +1032,8 @@ def cable_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict],
                     "words", "spare", style.lang)}))
                 out.features.add("spare_rows")
             t = _cable_for(p, start, end, amps, style, phases)
-            t.values["tag"] = p._unique(f"{prefix}{p.rng.randint(100, 999)}")
-            hidden = style.hidden and p.chance(0.08)
+            t.values["tag"] = p.unique(f"{prefix}{p.rng.randint(100, 999)}")
+            hidden = style.hidden and p.chance(0.08) and _shown(body)
             row = BodyRow("data", cable_cells(sw, t, cols), hidden)
             body.append(row)
             if hidden:
@@ -1043,7 +1049,8 @@ def cable_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict],
                 "length": sw.number(total, "length", style.length_unit)}))
             out.features.add("totals")
         _number_rows(body, {c.key for c in cols})
-        top = render_table(out, top, style.left, cols, body, style) + p.rng.randint(2, 4)
+        end = render_table(out, top, style.left, cols, body, style)
+        top = end + p.rng.randint(2, 4)
     _notes(sw, top - 1, style.left)
     _cable_features(out, style)
 
@@ -1087,9 +1094,9 @@ def bus_sheet(p: Planner, out: SheetOut, style: Style, boards: list[dict]) -> No
                  "rating": sw.number(board["rating"], "rating", "A"),
                  "ka": sw.number(board["ka"], "ka", "kA"),
                  "parent": board["parent"]}
-        hidden = s.hidden and p.chance(0.1)
+        hidden = s.hidden and p.chance(0.1) and _shown(body)
         if hidden:
-            cells["tag"] = p._unique(f"{board['tag']}-OLD")
+            cells["tag"] = p.unique(f"{board['tag']}-OLD")
             out.features.add("hidden_rows")
         else:
             out.records.append(t)
@@ -1195,7 +1202,7 @@ def _drawing_register(p: Planner):
 def _tag_list(p: Planner):
     for _ in range(p.rng.randint(6, 20)):
         prefix, names, _, _ = p.pick(LOAD_TYPES)
-        yield (p._unique(f"{prefix}{p.rng.randint(100, 899)}"), names[0],
+        yield (p.unique(f"{prefix}{p.rng.randint(100, 899)}"), names[0],
                p.pick(AREAS), f"PID-{p.rng.randint(10, 99)}",
                p.pick(("Grundfos", "ABB", "Siemens", "KSB", "Atlas Copco")),
                p.pick(("New", "Existing", "Relocated")))

@@ -2,22 +2,24 @@
 
 The engineer gives a column another field by changing its Record and Field
 on the Mapping sheet, or a sheet another kind by changing its Kind on the
-Sheets sheet. To tell a correction from what the product wrote, the rows are
-compared with fresh extractions of the same workbook: one as the product
-reads it now, and, when a learned vocabulary is in use, one with the
-shipped vocabulary alone. A row is a correction when it differs from both.
-So the Mapping and Sheets sheets stay as they are (no hidden columns for the
-add-in's writer to keep), a results workbook from an earlier run is
-understood, and after ``learn`` the same workbook yields nothing new: a
-column the learned vocabulary now maps agrees with the first extraction, a
-column it leaves alone agrees with the second.
+Sheets sheet. What the product wrote is not stored in the workbook: it is
+extracted again. A results workbook written with corrections says so itself
+(Method "user", evidence "set by the user"); with those corrections applied,
+the same workbook is extracted as the product reads it now and, when a
+vocabulary of the user's own is in use, with the shipped vocabulary alone.
+A row that differs from both is a new correction. So the Mapping and Sheets
+sheets keep their layout (no hidden columns for the add-in's writer to
+keep), a results workbook of an earlier run is understood, and after
+``learn`` the same workbook yields nothing new: a column the learned
+vocabulary now maps agrees with the first extraction, a column it leaves
+alone with the second.
 
-:func:`read_corrections` takes rows of cell values (an openpyxl worksheet,
-the ``.value`` of an xlwings range, or lists), so the add-in can read its
-own Mapping sheet the same way a results file is read. :func:`learn` stores
-corrections in a vocabulary file: a corrected column's header becomes a
-synonym of its new field, a corrected sheet's kind goes into
-``[sheet_kinds]``.
+:func:`read_corrections` and :func:`applied_corrections` take rows of cell
+values (an openpyxl worksheet, the ``.value`` of an xlwings range, or
+lists), so the add-in can read its own Mapping sheet the way a results file
+is read. :func:`learn` stores corrections in a vocabulary file: a corrected
+column's header becomes a synonym of its new field, a corrected sheet's
+kind goes into ``[sheet_kinds]``.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ MAPPING_SHEET, SHEETS_SHEET = "Mapping", "Sheets"
 MAPPING_COLUMNS = ("Sheet", "Table", "Column", "Header", "Record", "Field")
 SHEETS_COLUMNS = ("Name", "Kind")
 BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv")
-_GENERIC_SHEET = re.compile(r"^\s*(sheet|feuil(le)?|tabelle|blatt|hoja|foglio)\s*\d*\s*$",
-                            re.I)
+_USER_KIND = re.compile(r"set by the user \(was (\w+)\)")
+_GENERIC_SHEET = re.compile(
+    r"^\s*(sheet|feuil(le)?|tabelle|blatt|hoja|foglio)\s*\d*\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +69,18 @@ class Learned:
     kinds: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def corrections(self) -> Corrections:
+        """As the pipeline applies them."""
         found = Corrections()
         for c in self.columns:
             found.set_column(c.sheet, c.header, c.target)
         found.kinds = {sheet: kind for sheet, (kind, _) in self.kinds.items()}
         return found
+
+    def merged(self, later: Learned) -> Learned:
+        """These corrections, and the later ones over them."""
+        redone = {(c.sheet, c.header) for c in later.columns}
+        columns = [c for c in self.columns if (c.sheet, c.header) not in redone]
+        return Learned(columns + later.columns, {**self.kinds, **later.kinds})
 
 
 def read_corrections(mapping_rows, sheets_rows,
@@ -130,11 +140,15 @@ def _records(source, wanted: Sequence[str], sheet: str):
 
 
 def _target(row: dict, n: int, at: dict[str, int]) -> str:
-    """ "record.field" from a row's Record and Field, or "" when both are empty."""
+    """The "record.field" a row names, or "" when Record and Field are empty."""
     record, name = _text(row["Record"]).lower(), _text(row["Field"]).lower()
     if not record and not name:
         return ""
     model = RECORD_TYPES.get(record)
+    if not record or not name:
+        raise ConfigurationError(
+            "give both Record and Field, or clear both", sheet=MAPPING_SHEET,
+            cell=f"{column_letter(at['Record' if not record else 'Field'])}{n}")
     if model is None:
         raise ConfigurationError(
             f"record {row['Record']!r} is not load, cable or bus; correct it "
@@ -171,23 +185,61 @@ def _int(value) -> int | None:
 # -- files ---------------------------------------------------------------------
 
 
+def applied_corrections(mapping_rows, sheets_rows) -> Learned:
+    """The corrections a results workbook was written with.
+
+    A run with corrections marks each corrected column with the Method
+    "user" and each corrected sheet with the evidence "set by the user (was
+    ...)", so a results workbook carries its corrections into the next run.
+    """
+    learned = Learned()
+    for n, row, at in _records(mapping_rows, MAPPING_COLUMNS + ("Method",),
+                               MAPPING_SHEET):
+        if _text(row["Method"]) == "user":
+            learned.columns.append(ColumnCorrection(
+                _name(row["Sheet"]), _text(row["Header"]), _target(row, n, at),
+                "an earlier correction"))
+    if sheets_rows is not None:
+        for _, row, _ in _records(sheets_rows, SHEETS_COLUMNS + ("Evidence",),
+                                  SHEETS_SHEET):
+            was = _USER_KIND.search(_text(row["Evidence"]))
+            if was and _text(row["Kind"]) in SHEET_KINDS:
+                learned.kinds[_name(row["Name"])] = (_text(row["Kind"]), was[1])
+    return learned
+
+
 def written_reports(book: str | Path, settings: Settings, extract=None) -> list[Report]:
-    """What the product writes for ``book``: as it reads it now, and with the
-    shipped vocabulary alone when the settings add a vocabulary of their own."""
+    """What the product writes for ``book`` with the settings' corrections:
+    as it reads it now, and with the shipped vocabulary alone when the
+    settings add a vocabulary of their own."""
     from .pipeline import extract_file
 
     extract = extract or extract_file
     reports = [extract(book, settings)]
     if settings.user_vocabulary or settings.vocabulary_files:
-        plain = replace(settings, user_vocabulary=None, vocabulary_files=(),
-                        corrections=Corrections())
+        plain = replace(settings, user_vocabulary=None, vocabulary_files=())
         reports.append(extract(book, plain))
     return reports
 
 
-def read_results_workbook(path: str | Path,
-                          written: Report | Sequence[Report]) -> Learned:
-    """The corrections in a results workbook's Mapping and Sheets sheets."""
+def corrections_in(results: str | Path, book: str | Path, settings: Settings,
+                   extract=None) -> Learned:
+    """Every correction in a results workbook of ``book``: those it was
+    written with, and the rows the engineer has changed since."""
+    mapping, sheets = results_rows(results)
+    try:
+        applied = applied_corrections(mapping, sheets)
+        base = replace(settings, corrections=applied.corrections())
+        written = written_reports(book, base, extract)
+        return applied.merged(read_corrections(mapping, sheets, written))
+    except ConfigurationError as exc:
+        if exc.sheet in (MAPPING_SHEET, SHEETS_SHEET):
+            exc.path = str(results)
+        raise
+
+
+def results_rows(path: str | Path) -> tuple[list[tuple], list[tuple] | None]:
+    """The rows of values of a results workbook's Mapping and Sheets sheets."""
     import openpyxl
 
     try:
@@ -201,11 +253,10 @@ def read_results_workbook(path: str | Path,
             raise ConfigurationError("the workbook has no Mapping sheet; give a "
                                      "results workbook written by excel-extract "
                                      "run", path=str(path))
-        sheets = wb[SHEETS_SHEET] if SHEETS_SHEET in wb.sheetnames else None
-        return read_corrections(wb[MAPPING_SHEET], sheets, written)
-    except ConfigurationError as exc:
-        exc.path = exc.path or str(path)
-        raise
+        mapping = list(wb[MAPPING_SHEET].iter_rows(values_only=True))
+        sheets = (list(wb[SHEETS_SHEET].iter_rows(values_only=True))
+                  if SHEETS_SHEET in wb.sheetnames else None)
+        return mapping, sheets
     finally:
         wb.close()
 
@@ -247,8 +298,9 @@ def learn(learned: Learned, vocabulary: Path) -> tuple[int, int, list[str]]:
         if kinds.get(sheet) != kind:
             kinds[sheet] = kind
             stored += 1
-    vocabulary.parent.mkdir(parents=True, exist_ok=True)
-    vocabulary.write_text(vocabulary_toml(data), "utf-8")
+    if headers or stored:
+        vocabulary.parent.mkdir(parents=True, exist_ok=True)
+        vocabulary.write_text(vocabulary_toml(data), "utf-8")
     return headers, stored, skipped
 
 

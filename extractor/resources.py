@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from typing import Self
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class ResourceMonitor:
         self._children_at_start: dict[int, float] = {}
         self._children_seen: dict[int, float] = {}
 
-    def __enter__(self) -> ResourceMonitor:
+    def __enter__(self) -> Self:
         import psutil
 
         self._process = psutil.Process(os.getpid())

@@ -173,8 +173,10 @@ def _next_header_row(grid, vocab, merged, start: int, limit: int) -> int | None:
         hits = _field_matches(vocab, cells)
         if hits < MIN_FIELD_MATCHES:
             continue
-        below = _field_matches(vocab, _row_cells(grid, r + 1))
-        if below > hits and _header_like(_row_cells(grid, r + 1)):
+        next_cells = _row_cells(grid, r + 1)
+        below = _field_matches(vocab, next_cells)
+        if below > hits and _header_like(next_cells) \
+                and not _is_units_row(next_cells):  # "kW", "V" read as fields
             continue
         return r
     return None
@@ -321,14 +323,20 @@ _LETTER_LABEL = re.compile(r"^[^\W\d_]+[\s_-]+[A-Z]$")
 
 
 def _unit_of(parts: list[str]) -> str | None:
-    """The unit a header names; "Node A" or "Phase B" name no unit."""
+    """The unit a header names; "Node A" or "Phase B" name no unit, but a
+    unit after a comma does ("Load per phase, W")."""
     for text in reversed(parts):
         if _LETTER_LABEL.match(text.strip()):
             continue
-        unit = unit_from_header(text)
+        after_comma = _COMMA_UNIT.search(text)
+        unit = (normalize_unit(after_comma.group(1)) if after_comma else None) \
+            or unit_from_header(text)
         if unit:
             return unit
     return None
+
+
+_COMMA_UNIT = re.compile(r",\s*([^\s,]{1,6})\s*$")
 
 
 def _split_blocks(columns: list[Column]) -> list[list[Column]]:
@@ -454,8 +462,11 @@ def _starts_table(vocab: Vocabulary, cells: list[tuple[int, Cell]]) -> bool:
 
     Texts with a run of three digits (tags such as C-1000123) are no header
     words; leaving them out spares a fuzzy match of every tag of the table.
+    A row holding numbers is data ("P-1 | Pump | 110 | kW | Duty"), not a
+    header, however many of its words the vocabulary knows.
     """
-    if not _header_like(cells):
+    if not _header_like(cells) or any(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for _, v in cells):
         return False
     words = [(c, v) for c, v in cells
              if not (isinstance(v, str) and _DIGIT_RUN.search(v))]

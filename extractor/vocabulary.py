@@ -67,7 +67,7 @@ _COMMA_UNIT = re.compile(r",\s*([^\s,]{1,5})\s*$")
 
 
 def _drop_unit(match: re.Match[str]) -> str:
-    """ "FLC, A" names the unit after its comma: keep "FLC"."""
+    """A unit after a comma is dropped: "FLC, A" reads as "FLC"."""
     return "" if match.group(1) in _UNIT_TOKENS else match.group()
 
 
@@ -198,7 +198,7 @@ def _core(text: str) -> str:
 
 
 def _compound_score(core: str, word: str) -> float | None:
-    """A German compound ending in a vocabulary word: 'motorleistung' is a 'leistung'."""
+    """A German compound ending in a vocabulary word is one: 'motorleistung'."""
     if len(word) < COMPOUND_HEAD or " " in word:
         return None
     for token in core.split():

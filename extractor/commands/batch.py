@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Self
 
 from ..cli import EXIT_CODES
 
@@ -98,9 +99,14 @@ class _Progress:
 
     def __init__(self, total: int, quiet: bool) -> None:
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress,
-                                   TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         console = Console(stderr=True)
         self.records = self.errors = 0
@@ -108,12 +114,13 @@ class _Progress:
             TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(),
             TextColumn("files, {task.fields[records]:,} records, "
                        "{task.fields[errors]} errors"),
-            TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+            TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(),
+            TextColumn("left"),
             console=console, disable=quiet or not console.is_terminal,
         )
         self.task = self.bar.add_task("files", total=total, records=0, errors=0)
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> Self:
         self.bar.start()
         return self
 

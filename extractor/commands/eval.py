@@ -46,6 +46,8 @@ def add_parser(sub, common) -> None:
                      help="workbooks extracted in parallel (default 1)")
     cmd.add_argument("--vocabulary", type=Path, action="append", default=[],
                      metavar="FILE", help="extra header synonyms (TOML); repeatable")
+    cmd.add_argument("--no-user-vocabulary", action="store_true",
+                     help="leave out your own (learned) vocabulary")
     cmd.add_argument("--all", action="store_true",
                      help="list every workbook, not only those with misses")
     common(cmd)
@@ -61,6 +63,8 @@ def _eval(args: argparse.Namespace) -> int:
                                  "paths start from", path=str(args.folder))
     labels = read_labels(args.expected or args.folder / "expected.toml")
     settings = Settings(vocabulary_files=tuple(args.vocabulary))
+    if args.no_user_vocabulary:
+        settings.user_vocabulary = None
     result = evaluate(args.folder, labels, settings, jobs=max(1, args.jobs))
     _print(result, args)
     return 0 if result.score >= args.min_score else 1

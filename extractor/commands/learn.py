@@ -40,7 +40,7 @@ def add_parser(sub, common) -> None:
 
 
 def _learn(args: argparse.Namespace) -> int:
-    from ..learn import learn, read_results_workbook, source_of, written_reports
+    from ..learn import corrections_in, learn, source_of
     from ..pipeline import Settings
     from ..vocabulary import user_vocabulary_path
 
@@ -56,7 +56,7 @@ def _learn(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.vocabulary and args.vocabulary.is_file():
         settings.vocabulary_files = (args.vocabulary,)
-    learned = read_results_workbook(results, written_reports(book, settings))
+    learned = corrections_in(results, book, settings)
     if not (learned.columns or learned.kinds):
         print(f"no corrections in {results}: it agrees with a fresh extraction "
               f"of {book}")

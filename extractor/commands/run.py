@@ -87,14 +87,13 @@ def _corrections(results: Path, book: Path, settings, args):
     Sheets sheets that differ from an extraction of BOOK without them."""
     from ..cache import cached_extract
     from ..errors import ConfigurationError
-    from ..learn import read_results_workbook, written_reports
+    from ..learn import corrections_in
 
     if not results.is_file():
         raise ConfigurationError("corrections workbook not found; check the path",
                                  path=str(results))
-    written = written_reports(book, settings, lambda path, s: cached_extract(
-        path, s, use_cache=not args.no_cache, n_jobs=args.jobs))
-    return read_results_workbook(results, written).corrections()
+    return corrections_in(results, book, settings, lambda path, s: cached_extract(
+        path, s, use_cache=not args.no_cache, n_jobs=args.jobs)).corrections()
 
 
 def exit_code(report) -> int:
