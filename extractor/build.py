@@ -15,22 +15,15 @@ from functools import lru_cache
 from . import values as V
 from .classify import Verdict
 from .grid import Cell, SheetGrid, a1, is_blank
-from .mapping import Candidate, PhaseGroup, TableMapping
+from .mapping import FIELD_DIMENSION, Candidate, PhaseGroup, TableMapping
 from .records import Bus, Cable, FieldValue, Load, Record
 from .tables import Table, is_placeholder, text_of
 
 Parser = Callable[[Cell, "str | None"], V.Parsed]
 
 _DASH = re.compile(r"^\s*[-—–]+\s*$")
-_QUANTITY = {
-    "rated_power_kw": "power",
-    "rated_power_kva": "apparent_power",
-    "voltage_v": "voltage",
-    "current_a": "current",
-    "rated_current_a": "current",
-    "length_m": "length",
-    "short_circuit_ka": "short_circuit",
-}
+_QUANTITY = {name: dim for name, dim in FIELD_DIMENSION.items()
+             if dim not in ("area", "fraction")}
 _DIMENSION_FIELD = {"power": "rated_power_kw", "apparent_power": "rated_power_kva"}
 _FRACTIONS = {"power_factor", "efficiency", "demand_factor"}
 _COUNTS = {"cores", "runs", "quantity"}
