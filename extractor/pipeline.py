@@ -224,7 +224,8 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         verdict = apply_kind(grid.name, verdict, settings.corrections,
                              vocab.sheet_kinds)
         assign(mapping, verdict.records)
-        records = build_records(table, grid, mapping, verdict) if verdict.records else []
+        records = (build_records(table, grid, mapping, verdict)
+                   if verdict.records else [])
         verdicts.append((table, verdict, records))
         outcome.totals += collect_totals(table, grid, mapping, records)
         outcome.derating += collect_derating(table, grid, mapping, records)

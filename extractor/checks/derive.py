@@ -120,7 +120,8 @@ def _current(load: Load) -> None:
         p, u = inputs.use("rated_power_kw"), inputs.use("voltage_v")
         pf, eff = inputs.use("power_factor"), inputs.efficiency()
         current = current_from_power(p, u, pf, eff, phases)
-        formula = "I = P/(√3·U·cosφ·η)" if phases == 3 else "I = P/(U·cosφ·η)"
+        formula = ("I = P/(√3·U·cosφ·η)" if phases == 3
+                   else "I = P/(U·cosφ·η)")
     else:
         return
     if assumed:

@@ -194,5 +194,6 @@ def _write(report, outputs: dict[str, Path], args) -> list[Path]:
             written.extend(write_csv(report, args.csv, Path(args.book).stem))
     except OSError as exc:
         raise OutputError(f"cannot write results: {exc.strerror or exc}; check "
-                          "the folder is writable", path=str(exc.filename or "")) from exc
+                          "the folder is writable",
+                          path=str(exc.filename or "")) from exc
     return written
