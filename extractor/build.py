@@ -184,9 +184,11 @@ def _field_value(sheet, r, cand: Candidate, name, value, unit):
     notes = list(parsed.notes)
     if not parsed.ok:
         notes.append(f"could not read {text_of(value)!r} as {name}; kept as text")
-    return name, FieldValue(
+    # Built without validation: every argument is already of its type.
+    return name, FieldValue.model_construct(
         value=parsed.value, confidence=round(max(0.0, min(1.0, conf)), 3),
-        cell=f"{sheet}!{a1(r, cand.column.index)}", raw=_raw(value), notes=notes,
+        cell=f"{sheet}!{a1(r, cand.column.index)}", raw=_raw(value),
+        source="cell", notes=notes,
     )
 
 
@@ -223,7 +225,7 @@ def _make(model: type[Record], table: Table, r: int,
           fields: dict[str, FieldValue]) -> Record:
     names = model.field_names()
     known = {k: v for k, v in fields.items() if k in names}
-    record = model(sheet=table.sheet, row=r + 1, **known)
+    record = model.model_construct(sheet=table.sheet, row=r + 1, **known)
     confs = [fv.confidence for fv in known.values()]
     record.confidence = round(sum(confs) / len(confs), 3) if confs else 0.0
     return record

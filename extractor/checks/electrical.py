@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 from ..records import FieldValue, Load, Record
 from . import data
@@ -87,11 +88,34 @@ def voltage_drop_pct(current_a: float, length_m: float, size_mm2: float,
     return b * per_run * length_m * (r_per_m * pf + x_per_m * sin_phi) / u_v * 100
 
 
-def plain(text: object) -> str:
-    """Lower case without accents, for matching words."""
-    folded = unicodedata.normalize("NFKD", str(text))
+@lru_cache(maxsize=65536)
+def _plain(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(folded.lower().replace("_", " ").split())
+
+
+def plain(text: object) -> str:
+    """Lower case without accents, for matching words."""
+    return _plain(str(text))
+
+
+@lru_cache(maxsize=1)
+def _type_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """One pattern per load type, matching any of its words as a whole word."""
+    out = []
+    for kind, entry in data.load_types().items():
+        words = "|".join(re.escape(plain(w)) for w in entry["words"])
+        out.append((kind, re.compile(rf"(?<!\w)(?:{words})(?!\w)")))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _type_of(text: str) -> str | None:
+    for kind, pattern in _type_patterns():
+        if pattern.search(text):
+            return kind
+    return None
 
 
 def load_type(load: Load) -> tuple[str, str | None]:
@@ -104,11 +128,9 @@ def load_type(load: Load) -> tuple[str, str | None]:
         value = load.get(name)
         if not isinstance(value, str):
             continue
-        text = plain(value)
-        for kind, entry in data.load_types().items():
-            for word in entry["words"]:
-                if re.search(rf"(?<!\w){re.escape(plain(word))}(?!\w)", text):
-                    return kind, f"{name} {value!r}"
+        kind = _type_of(plain(value))
+        if kind is not None:
+            return kind, f"{name} {value!r}"
     return "general", None
 
 
