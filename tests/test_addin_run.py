@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import zipfile
@@ -17,11 +16,8 @@ from workbooks import write_xlsx
 from addin.file_engine import activated, open_book
 from addin.marks import MARK
 from extractor.cli import main
+from corpus_path import CORPUS
 
-CORPUS = Path(
-    os.environ.get("EXTRACT_CORPUS")
-    or Path(__file__).resolve().parents[2] / "shared" / "corpus"
-)
 CORPUS_BOOKS = sorted(CORPUS.glob("sld-design/*.xlsx")) + [
     CORPUS / "autosld" / "SMDB Schedule.xlsx"]
 GREEN = "C6EFCE"

@@ -33,9 +33,9 @@ from extractor.report import Finding, Report
 from extractor.sources import read_workbook
 from extractor.tables import find_tables
 from extractor.vocabulary import shipped_vocabulary
+from corpus_path import CORPUS
 
 approx = pytest.approx
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 TORTURE = CORPUS / "sld-design" / "temp_AI_Extractor_Torture_Test_v2 (1).xlsx"
 SPOT_LOADS = CORPUS / "ieee37-microgrids" / "Spot Loads.xls"
 SMDB = CORPUS / "autosld" / "SMDB Schedule.xlsx"

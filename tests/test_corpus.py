@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
 from extractor.expected import check_report, load_labels
 from extractor.pipeline import extract_file
+from corpus_path import CORPUS
 
-CORPUS = Path(
-    os.environ.get("EXTRACT_CORPUS")
-    or Path(__file__).resolve().parents[2] / "shared" / "corpus"
-)
 LABELS = CORPUS / "expected.toml"
 
 pytestmark = pytest.mark.skipif(not LABELS.exists(), reason="corpus not present")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,9 @@ from extractor.checks import CheckSettings, derive
 from extractor.pipeline import extract_file
 from extractor.records import FieldValue, Load
 from extractor.report import Report
+from corpus_path import CORPUS
 
 approx = pytest.approx
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 TORTURE = CORPUS / "sld-design" / "temp_AI_Extractor_Torture_Test_v2 (1).xlsx"
 
 

@@ -13,11 +13,8 @@ from extractor.evaluate import Evaluation, Measure, evaluate, read_labels
 from extractor.expected import Check, check_report, load_labels
 from extractor.generate import generate_set
 from extractor.pipeline import extract_file
+from corpus_path import CORPUS
 
-CORPUS = Path(
-    os.environ.get("EXTRACT_CORPUS")
-    or Path(__file__).resolve().parents[2] / "shared" / "corpus"
-)
 LABELS = CORPUS / "expected.toml"
 
 

@@ -26,8 +26,8 @@ from extractor.errors import (
 )
 from extractor.grid import CellError, MergedRange
 from extractor.sources import Limits, detect_format, read_sheet_names, read_workbook
+from corpus_path import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SMDB = CORPUS / "autosld" / "SMDB Schedule.xlsx"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 END, FREE = 0xFFFFFFFE, 0xFFFFFFFF
