@@ -82,6 +82,8 @@ class ReportCache:
             "version": __version__,
             "code": code_fingerprint(),
             "settings": canonical(settings),
+            # a CSV's sheet, and so its cells, are named after the file
+            "name": Path(path).name,
         }, sort_keys=True).encode())
         digest.update(file_digest(path).encode())
         return digest.hexdigest()
@@ -172,6 +174,7 @@ def cached_extract(path: str | Path, settings: Settings | None = None, *,
     found = store.get(key)
     if found is not None:
         found.performance.cache = "hit"
+        found.source = str(path)
         log.info("%s: from the cache in %.3f s", path, time.perf_counter() - started)
         return found
     report = extract_file(path, settings, n_jobs=n_jobs)

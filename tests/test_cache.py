@@ -59,13 +59,17 @@ def test_no_cache_neither_reads_nor_writes(book):
 
 def test_the_key_follows_content_and_settings(book, tmp_path):
     store = ReportCache()
-    copy = tmp_path / "elsewhere.xlsx"
+    (tmp_path / "elsewhere").mkdir()
+    copy = tmp_path / "elsewhere" / book.name
     copy.write_bytes(book.read_bytes())
+    renamed = tmp_path / "renamed.xlsx"
+    renamed.write_bytes(book.read_bytes())
     vocab = tmp_path / "words.toml"
     vocab.write_text('[load]\nrated_power_kw = ["abs. leistung"]\n', "utf-8")
     key = store.key(book, Settings())
 
     assert store.key(copy, Settings()) == key
+    assert store.key(renamed, Settings()) != key
     assert store.key(book, Settings(include_hidden_sheets=True)) != key
     with_vocab = store.key(book, Settings(vocabulary_files=(vocab,)))
     assert with_vocab != key
