@@ -306,11 +306,17 @@ def _spec_details(f: dict[str, FieldValue]) -> None:
         if spec is None and source == "spec_text":
             _spec_materials(f, fv)
             continue
-        if spec is None or (source == "size_mm2" and spec.cores is None):
+        if spec is None or (source == "size_mm2" and not _describes(spec)):
             continue
         _fill_from_spec(f, spec, fv, _SPEC_FIELDS)
         if source == "size_mm2" and "spec_text" not in f:
             f["spec_text"] = fv.model_copy(update={"value": " ".join(fv.raw.split())})
+
+
+def _describes(spec: V.CableSpec) -> bool:
+    """More than a bare size: cores or materials are written too."""
+    return any(v is not None for v in (spec.cores, spec.conductor, spec.insulation,
+                                       spec.armour))
 
 
 def _spec_materials(f: dict[str, FieldValue], spec_fv: FieldValue) -> None:

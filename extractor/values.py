@@ -120,11 +120,12 @@ _PHASE_DIGIT = re.compile(
 )
 _PHASE_LETTERS = re.compile(r"(?:[abc]{1,3}|[ryb]{1,3}|(?:l[123]){1,3})n?")
 
-# Cable descriptions: "2 x 4C 240 sq.mm XLPE/SWA/PVC 0.6/1 kV", "4G1.5", "#12 AWG".
+# Cable descriptions: "2 x 4C 240 sq.mm XLPE/SWA/PVC 0.6/1 kV", "4G1.5", "#12 AWG",
+# "3/C 16 mm2" (North American: 3 conductors).
 _CNUM = r"(?:\d+\.\d+|\d,\d+|\d+)"
 _CABLE_TOKEN = re.compile(
     rf"(?P<cg>\d+)\s*g\s*(?P<cgsize>{_CNUM})"
-    rf"|(?P<cores>{_CNUM})\s*-?\s*(?:cores?|c)(?![a-wyz])"
+    rf"|(?P<cores>{_CNUM})\s*-?\s*(?:cores?|/\s*c|c)(?![a-wyz])"
     r"|(?P<runs>\d+)\s*-?\s*(?:runs?|sets?|r)(?![a-wyz])"
     rf"|(?P<size>{_CNUM})\s*(?:mm\^?2|sq\.?\s*mm|sqmm|qmm|mm)(?![a-z])"
     rf"|(?P<num>{_CNUM})|(?P<x>x)(?![a-wyz])|(?P<plus>\+)|(?P<slash>/)"

@@ -495,3 +495,17 @@ def test_parse_cable_spec(text: object, expected: CableSpec | None) -> None:
     assert result == expected
     if result is not None and expected is not None:
         assert type(result.cores) is type(expected.cores)
+
+
+@pytest.mark.parametrize(
+    ("text", "runs", "cores", "size", "conductor", "insulation", "armour"),
+    [
+        ("3/C 16 mm² CU XLPE SWA", 1, 3, 16.0, "Cu", "XLPE", "SWA"),
+        ("4/C #10 AWG", 1, 4, 5.26, None, None, None),
+    ],
+)
+def test_north_american_conductor_counts(text, runs, cores, size, conductor,
+                                         insulation, armour):
+    spec = parse_cable_spec(text)
+    assert (spec.runs, spec.cores, spec.size_mm2, spec.conductor, spec.insulation,
+            spec.armour) == (runs, cores, size, conductor, insulation, armour)
