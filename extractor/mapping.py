@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import values as V
-from .grid import SheetGrid, is_blank
+from .grid import CellError, SheetGrid, is_blank
 from .tables import Column, Table, is_placeholder, text_of
 from .vocabulary import Match, Vocabulary, normalize_header
 
@@ -170,8 +170,13 @@ def _samples(table: Table, grid: SheetGrid) -> dict[int, list]:
     out: dict[int, list] = {}
     for col in table.columns:
         vals = [grid.value(r, col.index) for r in rows]
-        out[col.index] = [v for v in vals if not is_blank(v) and not is_placeholder(v)]
+        out[col.index] = [v for v in vals if not _says_nothing(v)]
     return out
+
+
+def _says_nothing(value) -> bool:
+    """Empty cells, dashes and error values tell nothing about a column."""
+    return is_blank(value) or is_placeholder(value) or isinstance(value, CellError)
 
 
 def _matches(vocab: Vocabulary, col: Column) -> list[Match]:

@@ -395,3 +395,27 @@ def test_sheet_kinds_confidences_and_evidence(tmp_path):
         {"tag": "MCC-1", "description": "Motor control centre", "voltage_v": 415.0,
          "rated_current_a": 1600.0, "short_circuit_ka": 50.0, "parent_bus": "MDB-1"}]
     assert 0.0 < report.confidence <= 1.0
+
+
+def test_error_values_do_not_hide_the_rest_of_a_table(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "errors.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Loads")
+    sheet.write_row(0, 0, ["Tag", "Description", "kW", "Voltage"])
+    sheet.write_row(1, 0, ["P-8", "Pump 8", 7.5, 400])
+    sheet.write_row(2, 0, ["P-9", "Pump 9"])
+    sheet.write_formula(2, 2, "=1/0", None, "#DIV/0!")
+    sheet.write(2, 3, 400)
+    sheet.write_row(3, 0, ["P-10", "Pump 10"])
+    sheet.write_formula(3, 2, "=#REF!", None, "#REF!")
+    sheet.write(3, 3, 400)
+    book.close()
+
+    report = extract_file(path)
+
+    assert [s.kind for s in report.sheets] == ["load_schedule"]
+    assert [(ld.get("tag"), ld.get("rated_power_kw")) for ld in report.loads] == [
+        ("P-8", 7.5), ("P-9", "#DIV/0!"), ("P-10", "#REF!")]
+    assert report.loads[1].rated_power_kw.confidence == 0.0
