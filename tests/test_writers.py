@@ -440,3 +440,21 @@ def test_results_workbook_failure_leaves_no_partial_file(
         write_results_workbook(report, tmp_path / "out.results.xlsx")
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_large_sheets_keep_notes_for_values_worth_a_look(monkeypatch):
+    from extractor.writers import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "MAX_NOTES", 2)
+    clean = FieldValue(value="P-1", confidence=1.0, cell="L!A2", raw="P-1")
+    converted = FieldValue(value=3.7285, confidence=0.9, cell="L!B2", raw="5 HP",
+                           notes=["converted 5 HP to 3.7285 kW"])
+    doubtful = FieldValue(value="TBA", confidence=0.2, cell="L!C2", raw="TBA")
+    loads = [Load(sheet="L", row=2, tag=clean, rated_power_kw=converted,
+                  description=doubtful)]
+
+    sheet = plan_module.record_sheet("Loads", Load, loads)
+
+    names = Load.field_names()
+    noted = sorted(names[c - 3] for _, c in sheet.notes)
+    assert noted == ["description", "rated_power_kw"]

@@ -41,7 +41,9 @@ LEGEND_LINES: list[tuple[str, Band | None]] = [
     ("red: below 0.6, doubtful or unreadable", "low"),
     ("", None),
     ("A cell note on a value holds its source cell, the raw text as written "
-     "and what was done to it.", None),
+     "and what was done to it (on very large sheets only doubtful, converted "
+     "or derived values carry one; the JSON report has every source cell).",
+     None),
     ("Findings: red is an error, amber a warning.", None),
 ]
 
@@ -112,7 +114,10 @@ def record_sheet(
 
     A field's value goes in its own column, filled by the field's confidence
     band, with a note holding the source cell, the raw text and the notes.
-    Fields that were not filled stay empty and unfilled.
+    Fields that were not filled stay empty and unfilled. On a sheet of more
+    than ``MAX_NOTES`` values only the values worth a look (doubtful,
+    converted, derived or corrected) get a note: notes are costly to write
+    and to open, and the JSON report keeps every source cell.
     """
     names = record_type.field_names()
     rows: list[list[PlanValue]] = [["Sheet", "Row", "Confidence", *names, "Source"]]
@@ -130,8 +135,18 @@ def record_sheet(
                 notes[(r, c)] = field_note(fv)
         row.append(record_source(record))
         rows.append(row)
+    if len(notes) > MAX_NOTES:
+        notes = {rc: text for rc, text in notes.items()
+                 if _worth_a_look(getattr(records[rc[0] - 1], names[rc[1] - 3]))}
 
     return _table(name, rows, fills, notes, formats={2: "0.00"})
+
+
+MAX_NOTES = 20_000
+
+
+def _worth_a_look(fv: FieldValue) -> bool:
+    return fv.confidence < HIGH_CONFIDENCE or fv.source != "cell" or bool(fv.notes)
 
 
 def field_note(fv: FieldValue) -> str:
