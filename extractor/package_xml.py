@@ -109,6 +109,12 @@ class BookParts:
     styles: str | None = None
     date1904: bool = False
     recalculate_on_open: bool = False
+    results: frozenset[str] = frozenset()
+    """Sheets marked as result sheets of this product (``RESULT_MARK``)."""
+
+
+RESULT_MARK = "_excel_extract"
+"""The sheet-scoped name that marks the product's own result sheets."""
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:
@@ -157,8 +163,11 @@ def book_parts(zf: zipfile.ZipFile) -> BookParts:
     rels = _relationships(zf, workbook)
     parts: dict[str, str | None] = {}
     flags = {"date1904": False, "recalculate_on_open": False}
+    marked: set[int] = set()
     for name, attrs in elements(zf.read(_member(zf, workbook) or workbook)):
-        if name == "sheet":
+        if name == "definedName" and attrs.get("name") == RESULT_MARK:
+            marked.add(int(attrs.get("localSheetId", "-1") or -1))
+        elif name == "sheet":
             rel_id = next((v for k, v in attrs.items() if _local(k) == "id"), "")
             target = rels.get(rel_id, ("", None))[1]
             parts[attrs.get("name", "")] = _member(zf, target) if target else None
@@ -167,10 +176,13 @@ def book_parts(zf: zipfile.ZipFile) -> BookParts:
         elif name == "calcPr":
             flags["recalculate_on_open"] = attrs.get("fullCalcOnLoad") in ("1", "true")
     by_type = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
+    names = list(parts)
+    results = frozenset(names[i] for i in marked if 0 <= i < len(names))
     return BookParts(
         parts,
         _member(zf, by_type.get("sharedStrings", "")),
         _member(zf, by_type.get("styles", "")),
+        results=results,
         **flags,
     )
 

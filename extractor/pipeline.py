@@ -208,6 +208,9 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
     if not grid.visible and not settings.include_hidden_sheets:
         result.evidence = ["hidden sheet: not extracted"]
         return outcome
+    if grid.kind == "results":
+        result.evidence = ["a result sheet of excel-extract: not read"]
+        return outcome
     if grid.kind != "worksheet":
         result.evidence = [f"{grid.kind}: no cells to read"]
         return outcome

@@ -82,8 +82,10 @@ class SheetReader:
         started = time.perf_counter()
         kind = _enum_name(meta.typ).lower()
         visible = meta.visible == calamine.SheetVisibleEnum.Visible
+        if meta.name in self.parts.results:
+            kind = "results"
         grid = SheetGrid(name=meta.name, rows=[], visible=visible, kind=kind)
-        if meta.typ == calamine.SheetTypeEnum.WorkSheet:
+        if kind == "worksheet":
             try:
                 with engine_errors(self.file, meta.name):
                     self._fill(grid)

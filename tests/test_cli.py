@@ -104,3 +104,16 @@ def test_help_lists_exit_codes(capsys):
         main(["run", "--help"])
     assert exit_info.value.code == 0
     assert "5  password-protected workbook" in capsys.readouterr().out
+
+
+def test_a_results_workbook_is_not_read_as_input(tmp_path):
+    results = tmp_path / "project.results.xlsx"
+    assert main(["run", str(SAMPLE), "-o", str(results), "-q"]) == 0
+
+    assert main(["run", str(results), "--json", str(tmp_path / "again.json"),
+                 "--no-xlsx", "-q"]) == 0
+
+    report = json.loads((tmp_path / "again.json").read_text("utf-8"))
+    assert (report["loads"], report["cables"], report["buses"]) == ([], [], [])
+    assert {s["evidence"][0] for s in report["sheets"]} == {
+        "a result sheet of excel-extract: not read"}

@@ -10,9 +10,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..package_xml import RESULT_MARK
 from ..report import Report
 from .atomic import atomic_write
 from .plan import PlanValue, SheetPlan, build_plan
@@ -44,8 +46,16 @@ def _save(plans: Sequence[SheetPlan], tmp: Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     for plan in plans:
-        fill_sheet(wb.create_sheet(plan.name), plan)
+        ws = wb.create_sheet(plan.name)
+        fill_sheet(ws, plan)
+        mark_result_sheet(ws, plan.name)
     wb.save(tmp)
+
+
+def mark_result_sheet(ws: Worksheet, role: str) -> None:
+    """Name the sheet as ours, as the add-in does, so it is never read as input."""
+    ws.defined_names[RESULT_MARK] = DefinedName(
+        RESULT_MARK, attr_text=f'"excel-extract:{role}"')
 
 
 def fill_sheet(ws: Worksheet, plan: SheetPlan) -> None:
