@@ -48,7 +48,7 @@ class LimitExceededError(WorkbookError):
 
 
 class TimeLimitError(LimitExceededError):
-    """Reading the workbook took longer than the configured time limit."""
+    """Extracting the workbook took longer than the configured time limit."""
 
 
 class UnsafeWorkbookError(WorkbookError):

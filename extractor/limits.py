@@ -57,8 +57,28 @@ class Deadline:
         """Raise TimeLimitError if the time is up."""
         if self.at is not None and time.monotonic() > self.at:
             raise TimeLimitError(
-                f"reading took longer than the time limit of {self.seconds:g} s; "
+                f"extraction took longer than the time limit of {self.seconds:g} s; "
                 "raise it (--timeout) or read fewer sheets (--sheet)",
                 path=self.path,
                 sheet=sheet,
             )
+
+
+_DEADLINE: ContextVar[Deadline | None] = ContextVar("deadline", default=None)
+
+
+@contextmanager
+def deadline_in_force(deadline: Deadline | None) -> Iterator[None]:
+    """Let long loops anywhere in the block check ``deadline``."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_deadline(sheet: str | None = None) -> None:
+    """Raise TimeLimitError if the deadline in force has passed."""
+    deadline = _DEADLINE.get()
+    if deadline is not None:
+        deadline.check(sheet)

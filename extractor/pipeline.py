@@ -19,7 +19,7 @@ from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
                      collect_totals, run_checks)
 from .classify import Evidence, Verdict, classify
 from .grid import SheetGrid, SourceFinding, WorkbookGrids
-from .limits import Limits
+from .limits import Deadline, Limits, check_deadline, deadline_in_force
 from .mapping import TableMapping, assign, candidates
 from .overrides import Corrections, apply_columns, apply_kind
 from .records import Record
@@ -135,6 +135,7 @@ def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
         return report
 
     started = time.perf_counter()
+    deadline = Deadline(settings.limits.max_seconds, str(path))
     grids = read_workbook(str(path), sheets=list(settings.sheets) or None,
                           limits=settings.limits)
     read_seconds = time.perf_counter() - started
@@ -142,8 +143,8 @@ def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
     sheets, grids.sheets = grids.sheets, []
     count = len(sheets)
     report = _report(grids.path, grids.format, grids.notes,
-                     _process_each(sheets, settings, release=True), settings,
-                     grids.findings)
+                     _process_each(sheets, settings, release=True, deadline=deadline),
+                     settings, grids.findings)
     report.performance.stages = {"read": round(read_seconds, 4),
                                  **report.performance.stages}
     report.performance.parallel = plan(sheets=count, file_bytes=layout.size,
@@ -152,16 +153,21 @@ def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
 
 
 def _process_each(sheets: list[SheetGrid], settings: Settings,
-                  release: bool = False) -> list[SheetOutcome]:
+                  release: bool = False,
+                  deadline: Deadline | None = None) -> list[SheetOutcome]:
     """Process sheets in this process; ``release`` empties ``sheets`` first,
-    so that each grid is freed as soon as it is done."""
+    so that each grid is freed as soon as it is done. The deadline (the
+    time limit of the whole extraction) is checked before each sheet."""
     vocab = settings.vocabulary()
     queue = deque(sheets)
     if release:
         sheets.clear()
     outcomes = []
-    while queue:
-        outcomes.append(process_sheet(queue.popleft(), vocab, settings))
+    with deadline_in_force(deadline):
+        while queue:
+            grid = queue.popleft()
+            check_deadline(grid.name)
+            outcomes.append(process_sheet(grid, vocab, settings))
     return outcomes
 
 

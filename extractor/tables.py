@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from .grid import Cell, CellError, SheetGrid, is_blank
+from .limits import check_deadline
 from .values import is_empty, normalize_unit, unit_from_header
 from .vocabulary import Vocabulary, normalize_header
 
@@ -165,6 +166,8 @@ def _header_like(cells: list[tuple[int, Cell]]) -> bool:
 def _next_header_row(grid, vocab, merged, start: int, limit: int) -> int | None:
     """The first row from ``start`` that reads as a field row."""
     for r in range(start, limit):
+        if not r % 1024:
+            check_deadline(grid.name)
         if r in grid.hidden_rows:
             continue
         cells = _row_cells(grid, r)
@@ -427,6 +430,8 @@ def _body(grid: SheetGrid, vocab: Vocabulary, table: Table) -> list[Row]:
     blank_run = 0
     data_width = 0
     for r in range(table.header_rows[-1] + 1, grid.n_rows):
+        if not r % 4096:
+            check_deadline(grid.name)
         line = grid.rows[r]
         cells = [(c, line[c]) for c in range(lo, min(hi + 1, len(line)))
                  if c in colset and not is_blank(line[c])]

@@ -523,7 +523,7 @@ def test_the_time_limit_stops_reading(tmp_path, capsys):
     assert run(path, tmp_path, "--timeout", "0.000000001") == 6
 
     assert capsys.readouterr().err == (
-        f"error: {path} [Sheet]: reading took longer than the time limit of "
+        f"error: {path} [Sheet]: extraction took longer than the time limit of "
         "1e-09 s; raise it (--timeout) or read fewer sheets (--sheet)\n")
 
 

@@ -118,8 +118,8 @@ def _limit_arguments(run: argparse.ArgumentParser) -> None:
                      help="refuse a workbook that unzips to more than MB "
                      f"megabytes (default: {default.max_inflated_bytes // MB:,})")
     run.add_argument("--timeout", type=_positive(float), metavar="SECONDS",
-                     help="stop reading a workbook that takes longer "
-                     "(default: no limit)")
+                     help="stop extracting a workbook that takes longer: "
+                     "reading, and between sheets (default: no limit)")
 
 
 def _limits(args: argparse.Namespace) -> Limits:
