@@ -142,7 +142,7 @@ def record_sheet(
     return _table(name, rows, fills, notes, formats={2: "0.00"})
 
 
-MAX_NOTES = 20_000
+MAX_NOTES = 2_000
 
 
 def _worth_a_look(fv: FieldValue) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -69,15 +70,18 @@ def fill_sheet(ws: Worksheet, plan: SheetPlan) -> None:
             cell.font = BOLD
 
     for f in plan.fills:
-        color = f.color.upper()
-        ws.cell(row=f.row + 1, column=f.col + 1).fill = PatternFill(
-            fill_type="solid", start_color=color, end_color=color
-        )
+        ws.cell(row=f.row + 1, column=f.col + 1).fill = _solid(f.color.upper())
 
     for (r, c), text in plan.notes.items():
         ws.cell(row=r + 1, column=c + 1).comment = _note(text)
 
     _apply_layout(ws, plan)
+
+
+@lru_cache(maxsize=64)
+def _solid(color: str) -> PatternFill:
+    """One fill object per color: openpyxl compares styles by value, slowly."""
+    return PatternFill(fill_type="solid", start_color=color, end_color=color)
 
 
 def _apply_layout(ws: Worksheet, plan: SheetPlan) -> None:
