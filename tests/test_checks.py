@@ -565,8 +565,17 @@ def test_references_are_not_checked_without_buses() -> None:
 
 def test_missing_parent_bus() -> None:
     found = check(report_of(*network()), "bus-parent")
-    assert [(f.cell, f.message.split(";")[0]) for f in found] == [
-        ("Buses!C4", "upstream bus 'MDB 9' is not in the workbook")]
+    assert [(f.cell, f.severity, f.message.split(";")[0]) for f in found] == [
+        ("Buses!C4", "warning", "upstream bus 'MDB 9' is not in the workbook")]
+
+
+def test_a_parent_like_no_bus_is_a_supply_from_outside() -> None:
+    buses = [bus(row=2, tag="MSB", parent_bus="Utility intake"),
+             bus(row=3, tag="MCC-1", parent_bus="MSB")]
+    found = check(report_of(*buses), "bus-parent")
+    assert [(f.severity, f.message) for f in found] == [
+        ("info", "upstream bus 'Utility intake' is not in the workbook: fed from "
+                 "outside this workbook")]
 
 
 def test_bus_cycle_is_reported_once() -> None:

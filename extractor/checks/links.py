@@ -36,9 +36,9 @@ class Names:
         self.buses: dict[str, list[Bus]] = _index(report.buses)
         self.loads: dict[str, list[Load]] = _index(report.loads)
         self.load_rows = {(ld.sheet, ld.row): ld for ld in report.loads}
-        self._written = sorted({text_of(r.get(n)) for r in [*report.buses,
-                                                            *report.loads]
-                                for n in NAME_FIELDS if r.get(n) not in (None, "")})
+        self._written = sorted({text_of(r.get("tag")) for r in [*report.buses,
+                                                               *report.loads]
+                                if r.get("tag") not in (None, "")})
 
     def is_bus(self, value: object) -> bool:
         return name_key(value) in self.buses
@@ -61,7 +61,7 @@ class Names:
         return found[0] if len(found) == 1 else None
 
     def nearest(self, value: object, limit: int = 3) -> list[str]:
-        """The names most like ``value``, best first."""
+        """The tags most like ``value``, best first: likely misspellings."""
         matches = process.extract(text_of(value), self._written,  # type: ignore
                                   scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
         return [m[0] for m in matches]

@@ -82,13 +82,20 @@ class BusParent(Rule):
         for bus in report.buses:
             parent = bus.get("parent_bus")
             if name_key(parent) and not context.names.is_bus(parent):
-                near = context.names.nearest(parent)
-                hint = f"; the nearest names are {', '.join(near)}" if near else ""
-                out.append(self.finding(
-                    bus, "parent_bus",
-                    f"upstream bus {text_of(parent)!r} is not in the workbook{hint}",
-                    "correct the name, or add the upstream board to the schedule"))
+                out.append(self._one(bus, parent, context.names.nearest(parent)))
         return out
+
+    def _one(self, bus: Bus, parent: object, near: list[str]) -> Finding:
+        """A likely misspelling is a warning; a supply from outside, info."""
+        said = f"upstream bus {text_of(parent)!r} is not in the workbook"
+        if not near:
+            return self.finding(bus, "parent_bus",
+                                f"{said}: fed from outside this workbook",
+                                "add the upstream board if it belongs here",
+                                severity="info")
+        return self.finding(bus, "parent_bus",
+                            f"{said}; the nearest names are {', '.join(near)}",
+                            "correct the name, or add the upstream board")
 
 
 @register

@@ -6,6 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
+from ..cli import positive
 from ..errors import ConfigurationError
 
 SCORE_HELP = """\
@@ -42,7 +43,7 @@ def add_parser(sub, common) -> None:
                      help="label file (default: FOLDER/expected.toml)")
     cmd.add_argument("--min-score", type=float, default=0.0, metavar="X",
                      help="exit 1 when the overall score is below X (default 0)")
-    cmd.add_argument("--jobs", type=int, default=1, metavar="N",
+    cmd.add_argument("--jobs", type=positive(int), default=1, metavar="N",
                      help="workbooks extracted in parallel (default 1)")
     cmd.add_argument("--vocabulary", type=Path, action="append", default=[],
                      metavar="FILE", help="extra header synonyms (TOML); repeatable")

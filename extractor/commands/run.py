@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..cli import EXIT_CODES
+from ..cli import EXIT_CODES, positive
 from ..errors import OutputError
 from ..limits import MB, Limits
 
@@ -53,7 +53,7 @@ def add_parser(sub, common) -> None:
     run.add_argument("--no-cache", action="store_true",
                      help="extract again even if this workbook was extracted "
                      "before with the same settings")
-    run.add_argument("--jobs", type=int, metavar="N",
+    run.add_argument("--jobs", type=positive(int), metavar="N",
                      help="processes for the sheets (default: decided by size)")
     _limit_arguments(run)
     common(run)
@@ -109,15 +109,15 @@ def exit_code(report) -> int:
 
 def _limit_arguments(run: argparse.ArgumentParser) -> None:
     default = Limits()
-    run.add_argument("--max-cells", type=_positive(int), metavar="N",
+    run.add_argument("--max-cells", type=positive(int), metavar="N",
                      default=default.max_cells_per_sheet,
                      help="skip a sheet that spans more than N cells "
                      f"(default: {default.max_cells_per_sheet:,})")
-    run.add_argument("--max-inflated-mb", type=_positive(int), metavar="MB",
+    run.add_argument("--max-inflated-mb", type=positive(int), metavar="MB",
                      default=default.max_inflated_bytes // MB,
                      help="refuse a workbook that unzips to more than MB "
                      f"megabytes (default: {default.max_inflated_bytes // MB:,})")
-    run.add_argument("--timeout", type=_positive(float), metavar="SECONDS",
+    run.add_argument("--timeout", type=positive(float), metavar="SECONDS",
                      help="stop extracting a workbook that takes longer: "
                      "reading, and between sheets (default: no limit)")
 
@@ -126,20 +126,6 @@ def _limits(args: argparse.Namespace) -> Limits:
     return replace(Limits(), max_cells_per_sheet=args.max_cells,
                    max_inflated_bytes=args.max_inflated_mb * MB,
                    max_seconds=args.timeout)
-
-
-def _positive(kind):
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            value = 0
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
-        return value
-
-    parse.__name__ = kind.__name__  # argparse names the type in its messages
-    return parse
 
 
 def check_settings(args: argparse.Namespace):
