@@ -185,7 +185,7 @@ def _field_value(sheet, r, cand: Candidate, name, value, unit):
     if not parsed.ok:
         notes.append(f"could not read {text_of(value)!r} as {name}; kept as text")
     # Built without validation: every argument is already of its type.
-    return name, FieldValue.model_construct(
+    return name, FieldValue(
         value=parsed.value, confidence=round(max(0.0, min(1.0, conf)), 3),
         cell=f"{sheet}!{a1(r, cand.column.index)}", raw=_raw(value),
         source="cell", notes=notes,

@@ -7,8 +7,9 @@ note of anything done to it (a unit converted, per-phase values summed).
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cache
-from typing import ClassVar, Literal, Union
+from typing import Any, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,17 +17,32 @@ Value = Union[float, int, str, bool, None]
 Source = Literal["cell", "section", "header", "derived", "default", "override"]
 
 
-class FieldValue(BaseModel):
-    """One field's value and where it came from."""
+@dataclasses.dataclass(slots=True)
+class FieldValue:
+    """One field's value and where it came from.
 
-    model_config = ConfigDict(extra="forbid")
+    A plain slotted dataclass, not a model: a large schedule holds millions
+    of them, and each is built from values already checked by the parsers.
+    ``confidence`` is in [0, 1]; ``cell`` is ``Sheet!A1``; ``raw`` is the
+    text as written.
+    """
 
     value: Value
-    confidence: float = Field(ge=0.0, le=1.0)
-    cell: str | None = Field(None, description="Source cell as Sheet!A1")
-    raw: str | None = Field(None, description="The text as written")
+    confidence: float
+    cell: str | None = None
+    raw: str | None = None
     source: Source = "cell"
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def model_copy(self, update: dict[str, Any] | None = None) -> FieldValue:
+        """A copy with some attributes changed (notes are copied, not shared)."""
+        changes = {"notes": list(self.notes), **(update or {})}
+        return dataclasses.replace(self, **changes)
+
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        """The attributes as a plain dict, as the JSON report writes them."""
+        return {f.name: getattr(self, f.name) if f.name != "notes"
+                else list(self.notes) for f in dataclasses.fields(self)}
 
 
 def _f(description: str) -> FieldValue | None:
