@@ -458,3 +458,10 @@ def test_large_sheets_keep_notes_for_values_worth_a_look(monkeypatch):
     names = Load.field_names()
     noted = sorted(names[c - 3] for _, c in sheet.notes)
     assert noted == ["description", "rated_power_kw"]
+
+
+def test_long_finding_texts_wrap(workbook):
+    ws = workbook["Findings"]
+    assert [ws.cell(row=2, column=c).alignment.wrap_text for c in (6, 7)] == [
+        True, True]
+    assert ws.cell(row=2, column=1).alignment.wrap_text is None

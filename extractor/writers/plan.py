@@ -67,6 +67,7 @@ class SheetPlan:
     ``rows[0]`` is the header row unless ``bold_rows`` says otherwise.
     ``notes`` maps a zero-based ``(row, col)`` to the text of a cell note.
     ``formats`` maps a zero-based column to an Excel number format.
+    ``wrap`` lists zero-based columns of long text, wrapped within the width.
     """
 
     name: str
@@ -77,6 +78,7 @@ class SheetPlan:
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
     bold_rows: list[int] = field(default_factory=lambda: [0])
     formats: dict[int, str] = field(default_factory=dict)
+    wrap: tuple[int, ...] = ()
 
 
 def band(confidence: float) -> Band:
@@ -215,7 +217,9 @@ def findings_sheet(findings: Iterable[Finding]) -> SheetPlan:
         ])
         if f.severity in SEVERITY_COLORS:
             fills.append(Fill(r, 1, SEVERITY_COLORS[f.severity]))
-    return _table("Findings", rows, fills)
+    plan = _table("Findings", rows, fills)
+    plan.wrap = (5, 6)
+    return plan
 
 
 def performance_sheet(report: Report) -> SheetPlan:

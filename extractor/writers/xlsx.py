@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -84,7 +84,15 @@ def _solid(color: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
 
 
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+LINE_HEIGHT = 15.0
+
+
 def _apply_layout(ws: Worksheet, plan: SheetPlan) -> None:
+    _wrap(ws, plan)
+
     for c, width in enumerate(plan.column_widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
 
@@ -116,3 +124,18 @@ def _note(text: str) -> Comment:
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
     lines = text.count("\n") + 1
     return Comment(text, NOTE_AUTHOR, height=24 + 16 * lines, width=280)
+
+
+def _wrap(ws: Worksheet, plan: SheetPlan) -> None:
+    """Wrap long text columns, and make each row tall enough for its lines."""
+    if not plan.wrap:
+        return
+    for r, row in enumerate(plan.rows[1:], start=2):
+        lines = 1
+        for c in plan.wrap:
+            ws.cell(row=r, column=c + 1).alignment = WRAP
+            text = str(row[c]) if c < len(row) and row[c] is not None else ""
+            width = plan.column_widths[c] if c < len(plan.column_widths) else 10
+            lines = max(lines, -(-len(text) // max(1, int(width))))
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines
