@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .errors import ConfigurationError
 from .records import RECORD_TYPES
@@ -114,6 +114,7 @@ class Vocabulary:
             for word in words:
                 self._exact.setdefault(word, []).append(key)
         self._cache: dict[str, tuple[Match, ...]] = {}
+        self._long_words = sorted({w for w in self._exact if len(w) > 3})
 
     @classmethod
     def load(cls, user_files: list[Path] | tuple[Path, ...] = ()) -> Vocabulary:
@@ -149,18 +150,24 @@ class Vocabulary:
             method = "exact" if norm == key[1].replace("_", " ") else "synonym"
             found[key] = Match(key[0], key[1], 1.0, method, norm)
         padded = f" {norm} "
+        # one pass in C over every word, instead of a ratio per word in Python
+        ratios = {word: score for word, score, _ in process.extract(
+            norm, self._long_words, scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF, limit=None)}
         for key, words in self.entries.items():
             if key in found:
                 continue
-            best = _best_fuzzy(norm, padded, words)
+            best = _best_fuzzy(norm, padded, words, ratios)
             if best:
                 found[key] = Match(key[0], key[1], best[0], best[1], best[2])
         return sorted(found.values(), key=lambda m: -m.score)
 
 
-def _best_fuzzy(norm: str, padded: str, words: list[str]):
+def _best_fuzzy(norm: str, padded: str, words: list[str],
+                ratios: dict[str, float]):
     best = None
     plain, core = _plain(norm), _core(norm)
+    heads = _compound_heads(core)
     for word in words:
         if plain and plain != norm and plain == _plain(word):
             score, method = 1.0, "synonym"
@@ -174,10 +181,10 @@ def _best_fuzzy(norm: str, padded: str, words: list[str]):
         elif f" {word} " in padded:
             score = 0.6 + 0.35 * len(word) / len(norm)
             method = "synonym"
-        elif compound := _compound_score(core, word):
-            score, method = compound, "compound"
+        elif word in heads:
+            score, method = heads[word], "compound"
         else:
-            ratio = fuzz.ratio(norm, word, score_cutoff=FUZZY_CUTOFF)
+            ratio = ratios.get(word)
             if not ratio:
                 continue
             score, method = 0.9 * ratio / 100, "fuzzy"
@@ -186,25 +193,29 @@ def _best_fuzzy(norm: str, padded: str, words: list[str]):
     return best
 
 
+@lru_cache(maxsize=65536)
 def _plain(text: str) -> str:
     """A header without its small words: 'nom de l equipement' -> 'nom equipement'."""
     return " ".join(w for w in text.split() if w not in SMALL_WORDS)
 
 
+@lru_cache(maxsize=65536)
 def _core(text: str) -> str:
     """A header without small words and qualifiers: 'courant nominal' -> 'courant'."""
     return " ".join(w for w in text.split()
                     if w not in QUALIFIERS and w not in SMALL_WORDS)
 
 
-def _compound_score(core: str, word: str) -> float | None:
-    """A German compound ending in a vocabulary word is one: 'motorleistung'."""
-    if len(word) < COMPOUND_HEAD or " " in word:
-        return None
+@lru_cache(maxsize=65536)
+def _compound_heads(core: str) -> dict[str, float]:
+    """The words a German compound in the header ends in, with their score:
+    'motorleistung' ends in 'leistung', and so is one."""
+    heads: dict[str, float] = {}
     for token in core.split():
-        if token.endswith(word) and len(token) - len(word) >= 3:
-            return 0.9 if token == core else 0.6 + 0.3 * len(token) / len(core)
-    return None
+        score = 0.9 if token == core else 0.6 + 0.3 * len(token) / len(core)
+        for start in range(3, len(token) - COMPOUND_HEAD + 1):
+            heads.setdefault(token[start:], score)
+    return heads
 
 
 def _entries(data: dict, origin: str) -> dict[tuple[str, str], list[str]]:
