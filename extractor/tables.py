@@ -178,20 +178,26 @@ def _next_header_row(grid, vocab, merged, start: int, limit: int) -> int | None:
             continue
         next_cells = _row_cells(grid, r + 1)
         below = _field_matches(vocab, next_cells)
-        if below > hits and _header_like(next_cells) \
+        # the header's last line names the fields best; a line with as many
+        # names below this one is that line (this one stacks on it)
+        if below >= hits and _header_like(next_cells) \
                 and not _is_units_row(next_cells):  # "kW", "V" read as fields
             continue
         return r
     return None
 
 
-def _header_block(grid, merged, field_row: int) -> tuple[list[int], int | None]:
+def _header_block(grid, merged, field_row: int,
+                  vocab: Vocabulary) -> tuple[list[int], int | None]:
     """Group rows above and sub-header or units rows below the field row."""
     rows = [field_row]
     r = field_row - 1
     while r >= 0 and field_row - r <= 3 and _is_group_row(grid, merged, r, field_row):
         rows.insert(0, r)
         r -= 1
+    if rows[0] == field_row and field_row > 0 and _is_stacked_header(
+            _row_cells(grid, field_row - 1), _row_cells(grid, field_row), vocab):
+        rows.insert(0, field_row - 1)
     units_row = None
     r = field_row + 1
     while r < grid.n_rows and r - field_row <= 3:
@@ -235,6 +241,20 @@ def _is_group_row(grid, merged, r: int, field_row: int) -> bool:
         if not (spans_columns or reaches_field_row):
             return False
     return True
+
+
+def _is_stacked_header(above, field_cells, vocab: Vocabulary) -> bool:
+    """A header written on two lines without merged cells ("Rated" over
+    "Power (kW)"): text over most of the field row, naming fields itself."""
+    columns = {c for c, _ in field_cells}
+    if len(above) < 2 or len(above) < 0.5 * len(field_cells):
+        return False
+    for c, value in above:
+        if c not in columns or not isinstance(value, str) or is_numberish(value):
+            return False
+        if value.strip().endswith(":"):
+            return False
+    return _field_matches(vocab, above) >= 1
 
 
 def _is_lone_group(merged, r: int, c: int, field_cells) -> bool:
@@ -381,7 +401,7 @@ def _split_mirrored(block: list[Column]) -> list[list[Column]]:
 
 
 def _tables_at(grid, vocab, merged, field_row: int, first_index: int) -> list[Table]:
-    header_rows, units_row = _header_block(grid, merged, field_row)
+    header_rows, units_row = _header_block(grid, merged, field_row, vocab)
     columns = _columns(grid, merged, header_rows, units_row)
     tables = []
     for block in _split_blocks(columns):

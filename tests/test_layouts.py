@@ -419,3 +419,30 @@ def test_error_values_do_not_hide_the_rest_of_a_table(tmp_path):
     assert [(ld.get("tag"), ld.get("rated_power_kw")) for ld in report.loads] == [
         ("P-8", 7.5), ("P-9", "#DIV/0!"), ("P-10", "#REF!")]
     assert report.loads[1].rated_power_kw.confidence == 0.0
+
+
+def test_a_header_on_two_lines_without_merged_cells(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "two_lines.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Loads")
+    sheet.write(0, 0, "Load List - Area 100")
+    sheet.write_row(2, 0, ["Tag", "Load", "Rated", "Rated", "Power", "Supply"])
+    sheet.write_row(3, 0, ["No.", "Description", "Power (kW)", "Voltage (V)",
+                           "Factor", "Board"])
+    sheet.write_row(4, 0, ["P-1", "Pump 1", 15, 400, 0.85, "MCC-1"])
+    sheet.write_row(5, 0, ["F-1", "Fan 1", 5.5, 400, 0.8, "MCC-2"])
+    book.close()
+
+    report = extract_file(path)
+
+    assert [(s.kind, s.header_rows) for s in report.sheets] == [
+        ("load_schedule", [3])]
+    assert [(m.header, m.field) for m in report.mappings] == [
+        ("Tag / No.", "tag"), ("Load / Description", "description"),
+        ("Rated / Power (kW)", "rated_power_kw"),
+        ("Rated / Voltage (V)", "voltage_v"), ("Power / Factor", "power_factor"),
+        ("Supply / Board", "source_bus")]
+    assert [(ld.get("tag"), ld.get("rated_power_kw"), ld.get("power_factor"))
+            for ld in report.loads] == [("P-1", 15.0, 0.85), ("F-1", 5.5, 0.8)]
