@@ -71,7 +71,7 @@ def build_records(table: Table, grid: SheetGrid, mapping: TableMapping,
     """Every record the table's data rows hold."""
     out: list[Record] = []
     section: FieldValue | None = None
-    default_bus = _bus_from_metadata(table)
+    default_bus = _bus_from_metadata(table) or _bus_from_title(table, grid)
     circuit: Load | None = None
     for row in table.rows:
         if row.role == "section":
@@ -348,6 +348,32 @@ def _bus_from_metadata(table: Table) -> FieldValue | None:
             cell = f"{table.sheet}!{a1(*where)}" if where else None
             return FieldValue(value=value, confidence=0.75, raw=value, cell=cell,
                               source="header", notes=[f"from the title block ({key})"])
+    return None
+
+
+# A board's code as titles write it: MCC-3, DB-PLANTROOM, SMDB-01, LP2.
+_BOARD_CODE = re.compile(
+    r"\b(?:MCC|SMDB|MDB|PDB|SDB|MLDB|DB|LP|PP|SWBD|MSB|PCC|SWGR|LVSB)"
+    r"(?:[-_.]?[A-Z0-9]+)+\b")
+
+
+def _bus_from_title(table: Table, grid: SheetGrid) -> FieldValue | None:
+    """The board a schedule's title or sheet name names ("MCC-3 LOAD LIST")."""
+    top = table.header_rows[0]
+    for r in range(max(0, top - 12), top):
+        line = grid.rows[r] if r < grid.n_rows else []
+        if sum(1 for v in line if not is_blank(v)) > 3:
+            continue  # a title is a line of its own, not a row of data
+        for c, value in enumerate(line):
+            found = _BOARD_CODE.search(value) if isinstance(value, str) else None
+            if found:
+                return FieldValue(value=found.group(), confidence=0.6, raw=value,
+                                  cell=f"{table.sheet}!{a1(r, c)}", source="header",
+                                  notes=["the board named in the sheet's title"])
+    found = _BOARD_CODE.search(table.sheet)
+    if found:
+        return FieldValue(value=found.group(), confidence=0.6, raw=table.sheet,
+                          source="header", notes=["the board named by the sheet"])
     return None
 
 

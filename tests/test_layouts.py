@@ -446,3 +446,23 @@ def test_a_header_on_two_lines_without_merged_cells(tmp_path):
         ("Supply / Board", "source_bus")]
     assert [(ld.get("tag"), ld.get("rated_power_kw"), ld.get("power_factor"))
             for ld in report.loads] == [("P-1", 15.0, 0.85), ("F-1", 5.5, 0.8)]
+
+
+def test_a_board_named_in_the_title_feeds_the_loads(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "mcc3.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Schedule")
+    sheet.write(1, 1, "MCC-3 LOAD SCHEDULE")
+    sheet.write_row(4, 1, ["Equipment Tag", "Description", "Rating (kW)"])
+    sheet.write_row(5, 1, ["P-301A", "Cooling Water Pump A", 37])
+    sheet.write_row(6, 1, ["AG-301", "Agitator", 5.5])
+    book.close()
+
+    report = extract_file(path)
+
+    bus = report.loads[0].source_bus
+    assert (bus.value, bus.cell, bus.source, bus.confidence) == (
+        "MCC-3", "Schedule!B2", "header", 0.6)
+    assert [ld.get("source_bus") for ld in report.loads] == ["MCC-3", "MCC-3"]
