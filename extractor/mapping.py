@@ -61,6 +61,8 @@ TEXT_FIELDS = {
 }
 NAME_FIELDS = {"tag", "description", "source_bus", "from_ref", "to_ref",
                "parent_bus"}
+RATINGS = frozenset({"rated_power_kw", "rated_power_kva", "current_a"})
+_TOTAL_WORDS = re.compile(r"\b(total|totale|gesamt|summe|sum|cumul|overall)\b")
 _SERIAL = re.compile(r"^\(?\d{1,4}[).:]?$")
 _VETO = {
     "size_mm2": re.compile(r"\b(ecc|earth|cpc|pe|ground|gland|min|minimum)\b"),
@@ -212,6 +214,8 @@ def _candidate(col: Column, m: Match, unit: str | None, values: list):
         score *= 0.35
     elif dim and name in TEXT_FIELDS and dim not in ("fraction",):
         score *= 0.6
+    if name in RATINGS and _TOTAL_WORDS.search(normalize_header(col.header)):
+        score *= 0.85  # "Total kW" beside "Unit kW": the rating is per unit
     cand = Candidate(col, m.record, name, round(score, 3), m.method)
     cand.fit = value_fit(name, values, unit, m.record)
     return cand

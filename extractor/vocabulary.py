@@ -51,6 +51,8 @@ QUALIFIERS = frozenset({
     "assignee", "installed", "installee", "absorbed", "absorbee", "utile",
     "design", "motor", "moteur", "shaft", "service", "emploi", "operating",
     "alimentation", "supply", "equipment", "equipement", "max", "maximum",
+    # per unit: "Leistung je Stück", "kW each", "puissance unitaire"
+    "je", "stuck", "pro", "each", "per", "unit", "piece", "unitaire", "einzel",
 })
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])|(?<=[a-z]{3})(?=[A-Z]\b)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import openpyxl
+import pytest
 from openpyxl.styles import Font
 from workbooks import (
     CABLE_HEADER,
@@ -466,3 +467,29 @@ def test_a_board_named_in_the_title_feeds_the_loads(tmp_path):
     assert (bus.value, bus.cell, bus.source, bus.confidence) == (
         "MCC-3", "Schedule!B2", "header", 0.6)
     assert [ld.get("source_bus") for ld in report.loads] == ["MCC-3", "MCC-3"]
+
+
+@pytest.mark.parametrize(("headers", "rows", "chosen"), [
+    (["Tag", "Description", "Unit kW", "Qty", "Total kW"],
+     [["P-1", "Pump", 7.5, 2, 15], ["F-1", "Fan", 2.2, 1, 2.2]], "Unit kW"),
+    (["BMK", "Verbraucher", "Anzahl", "Leistung je Stück [kW]",
+      "Leistung gesamt [kW]"],
+     [["P-1", "Pumpe", 2, 7.5, 15], ["F-1", "Lüfter", 1, 2.2, 2.2]],
+     "Leistung je Stück [kW]"),
+])
+def test_the_rating_is_per_unit_beside_a_total(tmp_path, headers, rows, chosen):
+    import xlsxwriter
+
+    path = tmp_path / "qty.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Loads")
+    sheet.write_row(0, 0, headers)
+    for r, row in enumerate(rows, start=1):
+        sheet.write_row(r, 0, row)
+    book.close()
+
+    report = extract_file(path)
+
+    power = [m.header for m in report.mappings if m.field == "rated_power_kw"]
+    assert power == [chosen]
+    assert [ld.get("rated_power_kw") for ld in report.loads] == [7.5, 2.2]
