@@ -373,6 +373,49 @@ def _split_blocks(columns: list[Column]) -> list[list[Column]]:
     return blocks
 
 
+_NAME_FIELDS = frozenset({"tag", "description", "from_ref", "to_ref", "source_bus",
+                          "parent_bus"})
+SPACER_ROWS = 20
+
+
+def _join_spacers(blocks: list[list[Column]], grid: SheetGrid, last_header: int,
+                  vocab: Vocabulary) -> list[list[Column]]:
+    """Undo a split at a spacer column: a block that names nothing (no tag,
+    description or ends) and fills the same rows as the block on its left is
+    the rest of that table, not a table of its own."""
+    out: list[list[Column]] = []
+    for block in blocks:
+        if out and block[0].index - out[-1][-1].index <= 3 \
+                and not _names_records(block, vocab) \
+                and _same_rows(grid, out[-1], block, last_header):
+            out[-1] = out[-1] + block
+        else:
+            out.append(block)
+    return out
+
+
+def _names_records(block: list[Column], vocab: Vocabulary) -> bool:
+    for col in block:
+        matches = vocab.matches(col.header)
+        if matches and matches[0].score >= STRONG_MATCH \
+                and matches[0].field in _NAME_FIELDS:
+            return True
+    return False
+
+
+def _same_rows(grid: SheetGrid, left: list[Column], right: list[Column],
+               last_header: int) -> bool:
+    """Both blocks hold values on the same rows under the header (at least two)."""
+    both = 0
+    for r in range(last_header + 1, min(grid.n_rows, last_header + 1 + SPACER_ROWS)):
+        has_left = any(not is_blank(grid.value(r, c.index)) for c in left)
+        has_right = any(not is_blank(grid.value(r, c.index)) for c in right)
+        if has_left != has_right:
+            return False
+        both += has_left
+    return both >= 2
+
+
 def _split_mirrored(block: list[Column]) -> list[list[Column]]:
     """The two halves of a panel schedule whose headers read as a mirror."""
     named = [c for c in block if c.group_width == 1]
@@ -404,7 +447,8 @@ def _tables_at(grid, vocab, merged, field_row: int, first_index: int) -> list[Ta
     header_rows, units_row = _header_block(grid, merged, field_row, vocab)
     columns = _columns(grid, merged, header_rows, units_row)
     tables = []
-    for block in _split_blocks(columns):
+    blocks = _join_spacers(_split_blocks(columns), grid, header_rows[-1], vocab)
+    for block in blocks:
         for half in _split_mirrored(block):
             if _field_matches(vocab, [(c.index, c.header) for c in half]) < 1:
                 continue

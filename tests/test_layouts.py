@@ -493,3 +493,22 @@ def test_the_rating_is_per_unit_beside_a_total(tmp_path, headers, rows, chosen):
     power = [m.header for m in report.mappings if m.field == "rated_power_kw"]
     assert power == [chosen]
     assert [ld.get("rated_power_kw") for ld in report.loads] == [7.5, 2.2]
+
+
+@pytest.mark.parametrize("spacer", [None, "x"])
+def test_a_spacer_column_does_not_split_a_table(tmp_path, spacer):
+    import xlsxwriter
+
+    path = tmp_path / "spacer.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Loads")
+    sheet.write_row(0, 0, ["Tag", "Description", None, "kW", "Voltage", "PF"])
+    sheet.write_row(1, 0, ["P-1", "Pump 1", spacer, 15, 400, 0.85])
+    sheet.write_row(2, 0, ["P-2", "Pump 2", spacer, 22, 400, 0.86])
+    book.close()
+
+    report = extract_file(path)
+
+    assert [(s.kind, s.tables) for s in report.sheets] == [("load_schedule", 1)]
+    assert [(ld.get("tag"), ld.get("rated_power_kw"), ld.get("power_factor"))
+            for ld in report.loads] == [("P-1", 15.0, 0.85), ("P-2", 22.0, 0.86)]
