@@ -7,6 +7,7 @@ Each sheet is independent once read.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -240,6 +241,7 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         outcome.derating += collect_derating(table, grid, mapping, records)
         outcome.records.extend(records)
         outcome.mappings.extend(_mappings(table, mapping, verdict))
+        outcome.findings.extend(_units_assumed(table, mapping, records))
     t2 = time.perf_counter()
     _summarise(result, verdicts)
     outcome.findings.extend(_unreadable(outcome.records))
@@ -305,6 +307,44 @@ def _mappings(table: Table, mapping: TableMapping,
             for c in mapping.candidates.get(col.index, [])[:3] if c is not cand
         ]
         out.append(row)
+    return out
+
+
+_ASSUMED_UNIT = {"rated_power_kw": "kW", "rated_power_kva": "kVA", "voltage_v": "V",
+                 "current_a": "A", "rated_current_a": "A", "length_m": "m",
+                 "short_circuit_ka": "kA"}
+_OTHER_UNIT = {"kW": "MW", "kVA": "MVA", "V": "kV", "A": "kA", "m": "km", "kA": "A"}
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _units_assumed(table: Table, mapping: TableMapping,
+                   records: list[Record]) -> list[Finding]:
+    """A quantity column whose unit is written nowhere (not in its header, a
+    units row, a unit column or its cells) is read in the field's unit, and
+    the engineer is told so: power-system data often means MW or km."""
+    from .grid import a1, column_letter
+
+    out = []
+    for (record, name), cand in mapping.fields.items():
+        col = cand.column
+        unit = _ASSUMED_UNIT.get(name)
+        if unit is None or col.unit or col.index in mapping.unit_columns:
+            continue
+        if re.search(rf"(?<![^\W\d_]){re.escape(unit)}(?![^\W\d_])", col.header):
+            continue  # written in a form the unit reader missed: "(kA/1s)"
+        prefix = f"{table.sheet}!{column_letter(col.index)}"
+        raws = [fv.raw or "" for rec in records if rec.kind == record
+                for fv in [getattr(rec, name, None)]
+                if fv is not None and (fv.cell or "").rstrip("0123456789") == prefix]
+        if not raws or any(_LETTER.search(raw) for raw in raws):
+            continue
+        out.append(Finding(
+            rule="unit-assumed", severity="info",
+            cell=f"{table.sheet}!{a1(table.header_rows[-1], col.index)}",
+            field=name,
+            message=f"{col.header!r} names no unit; its values are read as {unit}",
+            suggestion=f"if they are in {_OTHER_UNIT[unit]} or another unit, write "
+            f"it in the header, e.g. '{col.header} ({_OTHER_UNIT[unit]})'"))
     return out
 
 

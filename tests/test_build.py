@@ -257,3 +257,19 @@ def test_german_headers(tmp_path):
     mapped = {m.header: (m.field, m.method) for m in report.mappings}
     assert mapped["Bezeichnung"] == ("description", "synonym")
     assert mapped["Spannung (V)"] == ("voltage_v", "synonym")
+
+
+def test_a_quantity_without_a_written_unit_is_said_to_be_assumed(tmp_path):
+    path = tmp_path / "Load.csv"
+    path.write_text("id;node;pLoad;qLoad\nLoad1;Bus 3;3;1\nLoad2;Bus 6;2;1\n",
+                    encoding="utf-8")
+
+    report = extract_file(path)
+
+    assert [ld.get("rated_power_kw") for ld in report.loads] == [3.0, 2.0]
+    assumed = [(f.cell, f.severity, f.message, f.suggestion)
+               for f in report.findings if f.rule == "unit-assumed"]
+    assert assumed == [(
+        "Load!C1", "info", "'pLoad' names no unit; its values are read as kW",
+        "if they are in MW or another unit, write it in the header, "
+        "e.g. 'pLoad (MW)'")]
