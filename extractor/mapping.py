@@ -123,7 +123,7 @@ class TableMapping:
 def candidates(table: Table, grid: SheetGrid, vocab: Vocabulary) -> TableMapping:
     """Every plausible field of every column, scored, before assignment."""
     mapping = TableMapping()
-    samples = _samples(table, grid)
+    samples = column_samples(table, grid)
     mapping.unit_columns = _unit_columns(table, samples)
     unit_cols = set(mapping.unit_columns.values())
     for col in table.columns:
@@ -167,7 +167,8 @@ def assign(mapping: TableMapping, records: tuple[str, ...]) -> TableMapping:
 # -- evidence --------------------------------------------------------------
 
 
-def _samples(table: Table, grid: SheetGrid) -> dict[int, list]:
+def column_samples(table: Table, grid: SheetGrid) -> dict[int, list]:
+    """The values of the first data rows, by column, without empty cells."""
     rows = [r.index for r in table.rows if r.role == "data"][:SAMPLE_ROWS]
     out: dict[int, list] = {}
     for col in table.columns:

@@ -29,7 +29,7 @@ class Corrections:
         return bool(self.columns or self.kinds)
 
 
-def apply_columns(table: Table, mapping: TableMapping, grid_values,
+def apply_columns(table: Table, mapping: TableMapping, samples: dict[int, list],
                   corrections: Corrections) -> None:
     """Replace the candidates of corrected columns by the user's choice."""
     for col in table.columns:
@@ -46,7 +46,8 @@ def apply_columns(table: Table, mapping: TableMapping, grid_values,
             continue
         record, name = target.split(".", 1)
         cand = Candidate(col, record, name, 1.0, "user")
-        cand.fit = max(value_fit(name, grid_values(col.index), col.unit, record), 0.5)
+        values = samples.get(col.index, [])
+        cand.fit = max(value_fit(name, values, col.unit, record), 0.5)
         mapping.candidates[col.index] = [cand]
         for other, cands in mapping.candidates.items():
             if other != col.index:

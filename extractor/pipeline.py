@@ -21,7 +21,7 @@ from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
 from .classify import Evidence, Verdict, classify
 from .grid import SheetGrid, SourceFinding, WorkbookGrids
 from .limits import Deadline, Limits, check_deadline, deadline_in_force
-from .mapping import TableMapping, assign, candidates
+from .mapping import TableMapping, assign, candidates, column_samples
 from .overrides import Corrections, apply_columns, apply_kind
 from .records import Record
 from .report import ColumnMapping, Finding, Performance, Report, SheetResult
@@ -227,7 +227,7 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
     for table in tables:
         mapping = candidates(table, grid, vocab)
         if settings.corrections:
-            apply_columns(table, mapping, _column_values(grid, table),
+            apply_columns(table, mapping, column_samples(table, grid),
                           settings.corrections)
         verdict = classify(Evidence(table, grid, mapping, grid.name.lower()),
                            settings.disabled_classifiers)
@@ -251,12 +251,6 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
              grid.name, result.kind, result.confidence, result.loads, result.cables,
              result.buses, result.seconds)
     return outcome
-
-
-def _column_values(grid: SheetGrid, table: Table):
-    rows = [r.index for r in table.rows if r.role == "data"][:60]
-    return lambda col: [v for v in (grid.value(r, col) for r in rows)
-                        if v not in (None, "")]
 
 
 def _summarise(result: SheetResult, verdicts) -> None:
