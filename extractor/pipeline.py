@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KIND_ORDER = ("feeder_schedule", "load_schedule", "cable_schedule",
-              "bus_schedule", "other")
-
 
 @dataclass(slots=True)
 class Settings:
