@@ -147,7 +147,7 @@ def measure(mode: str, path: str) -> dict:
             from .pipeline import extract_file
 
             report = extract_file(path)
-            records = len(report.loads) + len(report.cables) + len(report.buses)
+            records = sum(report.count(k) for k in ("load", "cable", "bus"))
         else:
             raise ValueError(f"unknown mode {mode!r}")
         seconds = time.perf_counter() - started

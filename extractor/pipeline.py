@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .blocks import RecordBlock, raw_text
 from .build import build_records
+from .build_columns import build_block
 from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
                      collect_totals, run_checks)
 from .classify import Evidence, Verdict, classify
@@ -60,7 +62,8 @@ class SheetOutcome:
     """Everything one sheet yields."""
 
     result: SheetResult
-    records: list[Record] = field(default_factory=list)
+    # records in row order; a large plain table's come as one block
+    records: list[Record | RecordBlock] = field(default_factory=list)
     mappings: list[ColumnMapping] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     cells: int = 0
@@ -198,8 +201,8 @@ def _report(source: str, fmt: str, notes: list[str],
 
 def _log_report(report: Report) -> None:
     log.info("%s: %d loads, %d cables, %d buses from %d sheets (confidence %.2f, "
-             "%.2f s, %s)", report.source, len(report.loads), len(report.cables),
-             len(report.buses), len(report.sheets), report.confidence,
+             "%.2f s, %s)", report.source, report.count("load"),
+             report.count("cable"), report.count("bus"), len(report.sheets), report.confidence,
              report.performance.total_seconds, report.performance.parallel)
 
 
@@ -231,11 +234,21 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         verdict = apply_kind(grid.name, verdict, settings.corrections,
                              vocab.sheet_kinds)
         assign(mapping, verdict.records)
-        records = (build_records(table, grid, mapping, verdict)
-                   if verdict.records else [])
+        block = build_block(table, grid, mapping, verdict) if verdict.records \
+            else None
+        if block is not None:
+            records: list[Record | RecordBlock] = [block]
+            # a total row needs the records it adds up; most tables have none
+            summed = block.records() if any(
+                row.role == "total" for row in table.rows) else []
+            outcome.totals += collect_totals(table, grid, mapping, summed)
+            outcome.derating += collect_derating(table, grid, mapping, block)
+        else:
+            records = list(build_records(table, grid, mapping, verdict)
+                           if verdict.records else [])
+            outcome.totals += collect_totals(table, grid, mapping, records)
+            outcome.derating += collect_derating(table, grid, mapping, records)
         verdicts.append((table, verdict, records))
-        outcome.totals += collect_totals(table, grid, mapping, records)
-        outcome.derating += collect_derating(table, grid, mapping, records)
         outcome.records.extend(records)
         outcome.mappings.extend(_mappings(table, mapping, verdict))
         outcome.findings.extend(_units_assumed(table, mapping, records))
@@ -255,23 +268,28 @@ def _summarise(result: SheetResult, verdicts) -> None:
     result.header_rows = [t.header_rows[0] + 1 for t, _, _ in verdicts]
     for _, _, records in verdicts:
         for rec in records:
+            n = len(rec) if isinstance(rec, RecordBlock) else 1
             if rec.kind == "load":
-                result.loads += 1
+                result.loads += n
             elif rec.kind == "cable":
-                result.cables += 1
+                result.cables += n
             else:
-                result.buses += 1
+                result.buses += n
     if not verdicts:
         result.kind, result.confidence = "other", 0.6
         result.evidence = ["no table with a recognisable header"]
         return
-    best = max(verdicts, key=lambda v: (len(v[2]), v[1].kind != "other",
+    best = max(verdicts, key=lambda v: (_count(v[2]), v[1].kind != "other",
                                         v[1].confidence))
     table, verdict = best[0], best[1]
     result.kind = verdict.kind  # type: ignore[assignment]
     result.confidence = round(verdict.confidence, 3)
     where = f"table at row {table.header_rows[0] + 1}"
     result.evidence = [where] + verdict.evidence
+
+
+def _count(records: list[Record | RecordBlock]) -> int:
+    return sum(len(r) if isinstance(r, RecordBlock) else 1 for r in records)
 
 
 def _mappings(table: Table, mapping: TableMapping,
@@ -309,7 +327,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _units_assumed(table: Table, mapping: TableMapping,
-                   records: list[Record]) -> list[Finding]:
+                   records: list[Record | RecordBlock]) -> list[Finding]:
     """A quantity column whose unit is written nowhere (not in its header, a
     units row, a unit column or its cells) is read in the field's unit, and
     the engineer is told so: power-system data often means MW or km."""
@@ -323,10 +341,7 @@ def _units_assumed(table: Table, mapping: TableMapping,
             continue
         if re.search(rf"(?<![^\W\d_]){re.escape(unit)}(?![^\W\d_])", col.header):
             continue  # written in a form the unit reader missed: "(kA/1s)"
-        prefix = f"{table.sheet}!{column_letter(col.index)}"
-        raws = [fv.raw or "" for rec in records if rec.kind == record
-                for fv in [getattr(rec, name, None)]
-                if fv is not None and (fv.cell or "").rstrip("0123456789") == prefix]
+        raws = _raws(records, record, name, table.sheet, column_letter(col.index))
         if not raws or any(_LETTER.search(raw) for raw in raws):
             continue
         out.append(Finding(
@@ -339,9 +354,32 @@ def _units_assumed(table: Table, mapping: TableMapping,
     return out
 
 
-def _unreadable(records: list[Record]) -> list[Finding]:
+def _raws(records: list[Record | RecordBlock], kind: str, name: str, sheet: str,
+          letter: str) -> list[str]:
+    """The raw texts of a field's values that come from one column."""
+    prefix = f"{sheet}!{letter}"
     out = []
     for rec in records:
+        if rec.kind != kind:
+            continue
+        if isinstance(rec, RecordBlock):
+            column = rec.fields.get(name)
+            if column is not None and column.cells == letter:
+                out += [raw_text(raw) or "" for value, raw in
+                        zip(column.values, column.raws) if value is not None]
+            continue
+        fv = getattr(rec, name, None)
+        if fv is not None and (fv.cell or "").rstrip("0123456789") == prefix:
+            out.append(fv.raw or "")
+    return out
+
+
+def _unreadable(records: list[Record | RecordBlock]) -> list[Finding]:
+    out = []
+    for rec in records:
+        if isinstance(rec, RecordBlock):
+            out += _unreadable_in_block(rec)
+            continue
         for name, fv in rec.fields().items():
             if fv.notes and any(n.startswith("could not read") for n in fv.notes):
                 out.append(Finding(
@@ -353,12 +391,34 @@ def _unreadable(records: list[Record]) -> list[Finding]:
     return out
 
 
+def _unreadable_in_block(block: RecordBlock) -> list[Finding]:
+    """As for records, record by record and field by field in field order."""
+    found = []
+    order = {name: k for k, name in enumerate(block.fields)}
+    for name, column in block.fields.items():
+        for i, notes in enumerate(column.notes):
+            if notes and any(n.startswith("could not read") for n in notes):
+                found.append((i, order[name], name))
+    out = []
+    for i, _, name in sorted(found):
+        fv = block.field_value(name, i)
+        out.append(Finding(
+            rule="unreadable-value", severity="warning", cell=fv.cell,
+            record=block.record(i).label(), field=name,
+            message=f"{fv.raw!r} cannot be read as {name}; kept as text",
+            suggestion="correct the cell or map the column to another field"))
+    return out
+
+
 def _merge(report: Report, outcome: SheetOutcome) -> None:
     report.sheets.append(outcome.result)
     report.mappings.extend(outcome.mappings)
     report.findings.extend(outcome.findings)
     for rec in outcome.records:
-        report.records(rec.kind).append(rec)
+        if isinstance(rec, RecordBlock):
+            report.add(rec.kind, rec)
+        else:
+            report.add(rec.kind, [rec])
 
 
 def _finish_performance(report: Report, usage: Usage) -> None:
@@ -368,7 +428,7 @@ def _finish_performance(report: Report, usage: Usage) -> None:
     In a parallel run the stage times are summed over the workers.
     """
     perf: Performance = report.performance
-    n = len(report.loads) + len(report.cables) + len(report.buses)
+    n = sum(report.count(kind) for kind in ("load", "cable", "bus"))
     if perf.total_seconds > 0:
         perf.records_per_second = round(n / perf.total_seconds, 1)
     perf.cpu_seconds = round(usage.cpu_seconds, 3)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from .records import Bus, Cable, Load
+from .records import Bus, Cable, Load, Record
+
+if TYPE_CHECKING:
+    from .blocks import RecordBlock
 
 SheetKind = Literal[
     "load_schedule", "cable_schedule", "feeder_schedule", "bus_schedule", "other"
@@ -98,5 +101,75 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     performance: Performance = Field(default_factory=Performance)
 
+    # Records still kept by column (see blocks.py), by field name: the
+    # field's list is made from them the first time it is read.
+    _pieces: dict[str, list[RecordBlock | list[Record]]] = PrivateAttr(
+        default_factory=dict)
+
     def records(self, kind: str) -> list:
-        return {"load": self.loads, "cable": self.cables, "bus": self.buses}[kind]
+        return getattr(self, _FIELD[kind])
+
+    def add(self, kind: str, records: RecordBlock | list[Record]) -> None:
+        """Add records of one kind after those already there; a block stays
+        a block until the records are read."""
+        name = _FIELD[kind]
+        pending = self._pieces.get(name)
+        if pending is None and isinstance(records, list):
+            self.__dict__[name].extend(records)
+            return
+        if pending is None:
+            pending = self._pieces[name] = [self.__dict__.pop(name)]
+        pending.append(records)
+
+    def count(self, kind: str) -> int:
+        """How many records of a kind there are, without making them."""
+        name = _FIELD[kind]
+        if name in self._pieces:
+            return sum(len(piece) for piece in self._pieces[name])
+        return len(self.__dict__[name])
+
+    def blocks(self, kind: str) -> list[RecordBlock]:
+        """The blocks of a kind whose records have not been made yet."""
+        return [piece for piece in self._pieces.get(_FIELD[kind], [])
+                if not isinstance(piece, list)]
+
+    def materialize(self) -> None:
+        """Make every record kept by column."""
+        for name in list(self._pieces):
+            getattr(self, name)
+
+    def __getattr__(self, name: str) -> Any:
+        pieces = self.__pydantic_private__.get("_pieces") if \
+            self.__pydantic_private__ else None
+        if pieces and name in pieces:
+            made: list[Record] = []
+            for piece in pieces.pop(name):
+                made.extend(piece if isinstance(piece, list) else piece.records())
+            self.__dict__[name] = made
+            ordered = {k: self.__dict__[k] for k in type(self).model_fields
+                       if k in self.__dict__}
+            self.__dict__.clear()
+            self.__dict__.update(ordered)
+            return made
+        return super().__getattr__(name)
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self.materialize()
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self.materialize()
+        return super().model_dump_json(**kwargs)
+
+    def model_copy(self, **kwargs: Any) -> Report:
+        self.materialize()
+        return super().model_copy(**kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        self.materialize()
+        if isinstance(other, Report):
+            other.materialize()
+        return super().__eq__(other)
+
+
+_FIELD = {"load": "loads", "cable": "cables", "bus": "buses"}

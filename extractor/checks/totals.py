@@ -33,6 +33,7 @@ from .. import values as V
 from ..build import parse_field
 from ..grid import SheetGrid, a1, is_blank
 from ..mapping import TableMapping
+from ..blocks import RecordBlock
 from ..records import Record
 from ..report import Finding, Report
 from ..tables import Column, Row, Table, is_placeholder
@@ -283,19 +284,22 @@ def _is_number(value) -> bool:
 
 
 def collect_derating(table: Table, grid: SheetGrid, mapping: TableMapping,
-                     records: list[Record]) -> list[Derating]:
+                     records: list[Record] | RecordBlock) -> list[Derating]:
     """The derating factor written on each cable's row, if the table has one."""
     col = _derating_column(table, mapping)
     if col is None:
         return []
+    if isinstance(records, RecordBlock):
+        rows = records.rows if records.kind == "cable" else []
+    else:
+        rows = [rec.row for rec in records
+                if rec.kind == "cable" and rec.sheet == table.sheet]
     out = []
-    for rec in records:
-        if rec.kind != "cable" or rec.sheet != table.sheet:
-            continue
-        factor = _factor(grid.value(rec.row - 1, col))
+    for row in rows:
+        factor = _factor(grid.value(row - 1, col))
         if factor is not None:
-            cell = f"{table.sheet}!{a1(rec.row - 1, col)}"
-            out.append(Derating(rec.sheet, rec.row, cell, factor))
+            cell = f"{table.sheet}!{a1(row - 1, col)}"
+            out.append(Derating(table.sheet, row, cell, factor))
     return out
 
 

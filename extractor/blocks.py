@@ -1,0 +1,146 @@
+"""Records kept by column: a block of one kind of record from one table.
+
+A schedule of a hundred thousand rows would need millions of
+:class:`FieldValue` objects, one per cell, most of which nobody reads. A
+:class:`RecordBlock` keeps each field as lists (a value, a confidence, the
+cell value as read and the notes per record) and makes a record, with its
+field values, only when one is asked for. The checks read the lists
+directly; a finding marks a field in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .records import RECORD_TYPES, FieldValue, Record, _own_fields
+from .tables import text_of
+
+NO_NOTES: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class FieldColumn:
+    """One field of a block: a value per record, None where it has none.
+
+    ``cells`` is a column letter when every value comes from that column of
+    the record's row, else a cell address (or None) per record. ``raws``
+    holds the cells as read; the raw text is made from them when asked.
+    ``sources`` is one source for all, or one per record.
+    """
+
+    values: list[Any]
+    confidences: list[float]
+    raws: list[Any]
+    notes: list[tuple[str, ...] | list[str]]
+    cells: str | list[str | None] | None
+    sources: str | list[str] = "cell"
+
+    def take(self, keep: list[int]) -> FieldColumn:
+        """The column of the records at ``keep`` only."""
+        cells = self.cells if not isinstance(self.cells, list) else [
+            self.cells[i] for i in keep]
+        sources = self.sources if isinstance(self.sources, str) else [
+            self.sources[i] for i in keep]
+        return FieldColumn([self.values[i] for i in keep],
+                           [self.confidences[i] for i in keep],
+                           [self.raws[i] for i in keep],
+                           [self.notes[i] for i in keep], cells, sources)
+
+
+@dataclass(slots=True)
+class RecordBlock:
+    """Records of one kind from one table, field by field."""
+
+    kind: str
+    sheet: str
+    rows: list[int]  # 1-based sheet row of each record
+    fields: dict[str, FieldColumn] = field(default_factory=dict)
+    confidences: list[float] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def values(self, name: str) -> list[Any] | None:
+        """The values of a field, None for a field no record has."""
+        column = self.fields.get(name)
+        return None if column is None else column.values
+
+    def field_value(self, name: str, i: int) -> FieldValue | None:
+        column = self.fields.get(name)
+        if column is None or column.values[i] is None:
+            return None
+        cells = column.cells
+        if isinstance(cells, str):
+            cell: str | None = f"{self.sheet}!{cells}{self.rows[i]}"
+        else:
+            cell = None if cells is None else cells[i]
+        sources = column.sources
+        return FieldValue(
+            value=column.values[i], confidence=column.confidences[i], cell=cell,
+            raw=raw_text(column.raws[i]),
+            source=sources if isinstance(sources, str) else sources[i],  # type: ignore[arg-type]
+            notes=list(column.notes[i]))
+
+    def mark(self, name: str, i: int, confidence: float, note: str | None) -> None:
+        """Lower a field's confidence and add a note to it, in place."""
+        column = self.fields[name]
+        column.confidences[i] = confidence
+        if note is not None and note not in column.notes[i]:
+            column.notes[i] = (*column.notes[i], note)
+
+    def record_confidences(self) -> list[float]:
+        """Each record's mean field confidence, as records are built."""
+        n = len(self.rows)
+        sums, counts = [0.0] * n, [0] * n
+        for column in self.fields.values():
+            for i, (value, conf) in enumerate(zip(column.values,
+                                                   column.confidences)):
+                if value is not None:
+                    sums[i] += conf
+                    counts[i] += 1
+        return [round(s / c, 3) if c else 0.0 for s, c in zip(sums, counts)]
+
+    def take(self, keep: list[int]) -> RecordBlock:
+        """The block of the records at ``keep`` only."""
+        if len(keep) == len(self.rows):
+            return self
+        return RecordBlock(self.kind, self.sheet, [self.rows[i] for i in keep],
+                           {n: c.take(keep) for n, c in self.fields.items()},
+                           [self.confidences[i] for i in keep]
+                           if self.confidences else [])
+
+    def record(self, i: int) -> Record:
+        """The record at ``i``, with its field values."""
+        model = RECORD_TYPES[self.kind]
+        data: dict[str, Any] = {
+            "sheet": self.sheet, "row": self.rows[i],
+            "confidence": self.confidences[i] if self.confidences else 0.0}
+        data.update(dict.fromkeys(_own_fields(model)))
+        for name in self.fields:
+            data[name] = self.field_value(name, i)
+        return construct(model, data)
+
+    def records(self) -> list[Record]:
+        return [self.record(i) for i in range(len(self.rows))]
+
+
+def construct(model: type[Record], data: dict[str, Any]) -> Record:
+    """A record from values already of their types, without validation.
+
+    ``model_construct`` does the same for any model but costs tens of
+    microseconds a record; a block may make a hundred thousand.
+    """
+    record = model.__new__(model)
+    object.__setattr__(record, "__dict__", data)
+    object.__setattr__(record, "__pydantic_fields_set__", set(data))
+    object.__setattr__(record, "__pydantic_extra__", None)
+    object.__setattr__(record, "__pydantic_private__", None)
+    return record
+
+
+def raw_text(value: Any) -> str | None:
+    """The raw text of a cell value, as a field value keeps it."""
+    if value is None or isinstance(value, str):
+        return value
+    return text_of(value)

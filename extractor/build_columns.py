@@ -1,0 +1,256 @@
+"""Records from a table column by column, into a :class:`RecordBlock`.
+
+The same records as :func:`build.build_records` makes row by row, for the
+tables most schedules are: one kind of record a row, each field in a column
+of its own. A column of numbers is read at once (a number under "kW" is
+that many kW); any other cell is read once per distinct value, as
+schedules repeat their values. Tables with more to them (per-phase
+columns, unit columns, a load and its cable on one row, cable
+descriptions, a kVA figure in a kW column) are left to the row builder.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from . import values as V
+from .blocks import NO_NOTES, FieldColumn, RecordBlock
+from .build import (
+    _DIMENSION_FIELD,
+    _bus_from_metadata,
+    _bus_from_title,
+    _section_bus,
+    _serial,
+    parse_field,
+)
+from .classify import Verdict
+from .grid import SheetGrid, column_letter
+from .mapping import Candidate, TableMapping
+from .records import FieldValue
+from .tables import Table, text_of
+
+MIN_ROWS = 200
+"""Below this many data rows, building row by row costs too little to matter."""
+
+
+class _NotPlain(Exception):
+    """The table needs the row builder."""
+
+
+def build_block(table: Table, grid: SheetGrid, mapping: TableMapping,
+                verdict: Verdict) -> RecordBlock | None:
+    """The table's records as a block, or None when the row builder is needed."""
+    kind = _kind(mapping, verdict)
+    if kind is None:
+        return None
+    data_rows, sections = _data_rows(table, grid)
+    if len(data_rows) < MIN_ROWS:
+        return None
+    lines = [grid.rows[r] for r in data_rows]
+    try:
+        columns = {name: _column(table.sheet, cand, name, lines)
+                   for (record, name), cand in mapping.fields.items()
+                   if record == kind}
+    except _NotPlain:
+        return None
+    if kind == "cable" and _has_text(columns.get("size_mm2")):
+        return None  # cable descriptions in the size column
+    block = RecordBlock(kind, table.sheet, [r + 1 for r in data_rows], columns)
+    if kind == "load":
+        _source_bus(block, sections, _bus_from_metadata(table)
+                    or _bus_from_title(table, grid))
+    block.confidences = block.record_confidences()
+    return block.take(_kept(block))
+
+
+def _kind(mapping: TableMapping, verdict: Verdict) -> str | None:
+    """The one kind of record a row of the table gives, if the table is plain."""
+    if mapping.phase_groups or mapping.unit_columns:
+        return None
+    records = verdict.records
+    if "load" in records:
+        return None if "cable" in records else "load"
+    if "cable" in records:
+        return None if mapping.column_of("cable", "spec_text") else "cable"
+    return "bus" if "bus" in records else None
+
+
+def _data_rows(table: Table, grid: SheetGrid) -> tuple[list[int], list]:
+    """The data rows, and the section row above each (None where none is)."""
+    rows, sections, section = [], [], None
+    for row in table.rows:
+        if row.role == "section":
+            section = _section_bus(table, grid, row.index, row.label or "")
+        elif row.role == "data":
+            rows.append(row.index)
+            sections.append(section)
+    return rows, sections
+
+
+def _column(sheet: str, cand: Candidate, name: str,
+            lines: list[list[Any]]) -> FieldColumn:
+    c = cand.column.index
+    cells = [line[c] if c < len(line) else None for line in lines]
+    unit = cand.column.unit
+    conf = _clamp(cand.confidence)
+    fast = _number_reader(name, unit)
+    memo: dict[tuple[type, Any], tuple | None] = {}
+    values, confs, notes = [], [], []
+    for value in cells:
+        kind = type(value)
+        got: Any = None
+        if fast is not None and (kind is float or kind is int):
+            got = fast(value)
+        if got is not None:
+            values.append(got)
+            confs.append(conf)
+            notes.append(NO_NOTES)
+            continue
+        if value is None or value == "":
+            values.append(None)
+            confs.append(conf)
+            notes.append(NO_NOTES)
+            continue
+        key = (kind, value)
+        if key not in memo:
+            memo[key] = _read_cell(name, value, unit, cand.confidence)
+        read = memo[key]
+        if read is None:
+            values.append(None)
+            confs.append(conf)
+            notes.append(NO_NOTES)
+        else:
+            values.append(read[0])
+            confs.append(read[1])
+            notes.append(read[2])
+    return FieldColumn(values, confs, cells, notes, column_letter(c))
+
+
+def _read_cell(name: str, value: Any, unit: str | None,
+               weight: float) -> tuple | None:
+    """What the row builder makes of one cell: (value, confidence, notes)."""
+    if V.is_empty(value) or (isinstance(value, str) and not value.strip()):
+        return None
+    parsed = parse_field(name, value, unit)
+    if parsed.value is None:
+        return None
+    if name in _DIMENSION_FIELD.values() and parsed.dimension in _DIMENSION_FIELD \
+            and _DIMENSION_FIELD[parsed.dimension] != name:
+        raise _NotPlain  # a kVA figure in a kW column moves to another field
+    conf = parsed.confidence * weight if parsed.ok else min(0.3, parsed.confidence)
+    notes = tuple(parsed.notes)
+    if not parsed.ok:
+        notes += (f"could not read {text_of(value)!r} as {name}; kept as text",)
+    return parsed.value, _clamp(conf), notes
+
+
+def _clamp(conf: float) -> float:
+    return round(max(0.0, min(1.0, conf)), 3)
+
+
+def _number_reader(name: str, unit: str | None) -> Callable[[Any], Any] | None:
+    """A reader of the numbers of a column that gives what the cell parser
+    gives, where it reads them as written; None for the numbers it does not
+    (a reader returns None for a number the parser must see)."""
+    def same(probe: float) -> bool:
+        parsed = parse_field(name, probe, unit)
+        return (parsed.ok and parsed.confidence == 1.0 and not parsed.notes
+                and parsed.value == probe and type(parsed.value) is float
+                and _DIMENSION_FIELD.get(parsed.dimension or "", name) == name)
+
+    if name == "phases":
+        return _phases
+    if name in ("cores", "runs", "quantity"):
+        return _count
+    if name in ("power_factor", "efficiency", "demand_factor"):
+        return _fraction if same(0.5) and same(1.5) and same(-0.5) else None
+    if name in _QUANTITY_FIELDS and same(1.5) and same(250.0) and same(-3.0):
+        return _finite
+    return None
+
+
+_QUANTITY_FIELDS = {"rated_power_kw", "rated_power_kva", "voltage_v", "current_a",
+                    "length_m", "size_mm2", "rated_current_a", "short_circuit_ka"}
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+def _fraction(value: float) -> float | None:
+    return float(value) if -2 <= value <= 2 else None
+
+
+def _count(value: float) -> int | None:
+    return int(value) if math.isfinite(value) and float(value).is_integer() else None
+
+
+def _phases(value: float) -> int | None:
+    return int(value) if value in (1, 2, 3) else None
+
+
+def _has_text(column: FieldColumn | None) -> bool:
+    return column is not None and any(isinstance(raw, str) for raw in column.raws)
+
+
+def _source_bus(block: RecordBlock, sections: list,
+                default: FieldValue | None) -> None:
+    """Loads without a board of their own are fed from the section's board,
+    or from the board the title names."""
+    column = block.fields.get("source_bus")
+    given = column.values if column is not None else [None] * len(block)
+    fills = [None if v is not None else (s if s is not None else default)
+             for v, s in zip(given, sections)]
+    if not any(fill is not None for fill in fills):
+        return
+    letter = column.cells if column is not None else None
+    n = len(block)
+    values, confs, raws, notes = [], [], [], []
+    cells: list[str | None] = []
+    sources: list[str] = []
+    for i in range(n):
+        fill = fills[i]
+        if fill is None:
+            values.append(given[i])
+            confs.append(column.confidences[i] if column else 0.0)
+            raws.append(column.raws[i] if column else None)
+            notes.append(column.notes[i] if column else NO_NOTES)
+            cells.append(f"{block.sheet}!{letter}{block.rows[i]}"
+                         if column is not None and given[i] is not None else None)
+            sources.append("cell")
+        else:
+            values.append(fill.value)
+            confs.append(fill.confidence)
+            raws.append(fill.raw)
+            notes.append(tuple(fill.notes))
+            cells.append(fill.cell)
+            sources.append(fill.source)
+    block.fields["source_bus"] = FieldColumn(values, confs, raws, notes, cells,
+                                             sources)
+
+
+def _kept(block: RecordBlock) -> list[int]:
+    """The rows that make a record, as the row builder decides."""
+    def named(name: str) -> list:
+        return block.values(name) or [None] * len(block)
+
+    n = range(len(block))
+    if block.kind == "bus":
+        tags, descs = named("tag"), named("description")
+        return [i for i in n if tags[i] not in (None, "") or descs[i] not in (None, "")]
+    tags = named("tag")
+    if block.kind == "cable":
+        froms, tos = named("from_ref"), named("to_ref")
+        return [i for i in n if (tags[i] not in (None, "") and not _serial(tags[i]))
+                or (froms[i] not in (None, "") and tos[i] not in (None, ""))]
+    descs = named("description")
+    powers = [named(f) for f in ("rated_power_kw", "rated_power_kva", "current_a")]
+    return [i for i in n if descs[i] not in (None, "")
+            or (tags[i] not in (None, "") and not _serial(tags[i]))
+            or any(_positive(p[i]) for p in powers)]
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0

@@ -1,0 +1,71 @@
+"""The column builder makes exactly the records the row builder makes.
+
+Every workbook of the corpus and a generated schedule are extracted twice,
+once with every plain table built by column and once with every table built
+row by row; the reports, records, findings and marks included, are the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor import build_columns
+from extractor.bench import write_schedules
+from extractor.blocks import RecordBlock
+from extractor.pipeline import extract_file
+from corpus_path import CORPUS
+
+WORKBOOKS = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in
+                   (".xlsx", ".xlsm", ".xls", ".csv", ".ods")) if CORPUS.exists() else []
+
+
+def _both(path: Path, monkeypatch) -> tuple[dict, dict]:
+    monkeypatch.setattr(build_columns, "MIN_ROWS", 10**9)
+    by_row = extract_file(path, n_jobs=1).model_dump()
+    monkeypatch.setattr(build_columns, "MIN_ROWS", 0)
+    by_column = extract_file(path, n_jobs=1).model_dump()
+    for report in (by_row, by_column):
+        report.pop("performance")
+        for sheet in report["sheets"]:
+            sheet.pop("seconds")
+    return by_row, by_column
+
+
+@pytest.mark.skipif(not WORKBOOKS, reason="corpus not present")
+@pytest.mark.parametrize("path", WORKBOOKS, ids=[p.name for p in WORKBOOKS])
+def test_corpus_reports_are_the_same_by_column(path, monkeypatch):
+    by_row, by_column = _both(path, monkeypatch)
+    assert by_column == by_row
+
+
+def test_generated_schedules_are_built_by_column(tmp_path, monkeypatch):
+    path = tmp_path / "schedules.xlsx"
+    write_schedules(path, 600)
+    by_row, by_column = _both(path, monkeypatch)
+    assert by_column == by_row
+    assert len(by_row["loads"]) == 300 and len(by_row["cables"]) == 300
+
+
+def test_a_large_plain_table_is_built_as_one_block(tmp_path):
+    from extractor.classify import Evidence, classify
+    from extractor.mapping import assign, candidates
+    from extractor.sources import read_workbook
+    from extractor.tables import find_tables
+    from extractor.vocabulary import load_vocabulary
+
+    path = tmp_path / "schedules.xlsx"
+    write_schedules(path, 1000)
+    grid = read_workbook(path).sheets[0]
+    vocab = load_vocabulary()
+    [table] = find_tables(grid, vocab)
+    mapping = candidates(table, grid, vocab)
+    verdict = classify(Evidence(table, grid, mapping, grid.name.lower()))
+    assign(mapping, verdict.records)
+    block = build_columns.build_block(table, grid, mapping, verdict)
+    assert isinstance(block, RecordBlock)
+    assert (block.kind, len(block), block.rows[0]) == ("load", 500, 7)
+    first = block.record(0)
+    assert first.tag.cell == "Load List 1!B7"
+    assert first.rated_power_kw.value == grid.rows[6][5]
