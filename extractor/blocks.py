@@ -11,12 +11,22 @@ directly; a finding marks a field in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import add
 from typing import Any
 
 from .records import RECORD_TYPES, FieldValue, Record, _own_fields
 from .tables import text_of
 
 NO_NOTES: tuple[str, ...] = ()
+
+
+class RowNote(str):
+    """A note that names cells of its own row: "{row}" stands for the row
+    number until the field value is made. A derived value's note names its
+    inputs' cells; a block keeps one such note for all its rows."""
+
+    def on(self, row: int) -> str:
+        return self.format(row=row)
 
 
 @dataclass(slots=True)
@@ -80,7 +90,8 @@ class RecordBlock:
             value=column.values[i], confidence=column.confidences[i], cell=cell,
             raw=raw_text(column.raws[i]),
             source=sources if isinstance(sources, str) else sources[i],  # type: ignore[arg-type]
-            notes=list(column.notes[i]))
+            notes=[n.on(self.rows[i]) if type(n) is RowNote else n
+                   for n in column.notes[i]])
 
     def mark(self, name: str, i: int, confidence: float, note: str | None) -> None:
         """Lower a field's confidence and add a note to it, in place."""
@@ -89,16 +100,26 @@ class RecordBlock:
         if note is not None and note not in column.notes[i]:
             column.notes[i] = (*column.notes[i], note)
 
-    def record_confidences(self) -> list[float]:
-        """Each record's mean field confidence, as records are built."""
+    def record_confidences(self, order: tuple[str, ...] | None = None) -> list[float]:
+        """Each record's mean field confidence, the fields summed in
+        ``order`` (as records are built when None)."""
         n = len(self.rows)
-        sums, counts = [0.0] * n, [0] * n
-        for column in self.fields.values():
-            for i, (value, conf) in enumerate(zip(column.values,
-                                                   column.confidences)):
-                if value is not None:
-                    sums[i] += conf
-                    counts[i] += 1
+        sums: list[float] = [0.0] * n
+        counts: list[int] = [0] * n
+        columns = [self.fields[name] for name in order or self.fields
+                   if name in self.fields]
+        if all(_full_and_uniform(c) for c in columns):
+            total = sum(c.confidences[0] for c in columns) if n else 0.0
+            return [round(total / len(columns), 3) if columns else 0.0] * n
+        for column in columns:
+            if None in column.values:
+                confs = [c if v is not None else 0.0
+                         for v, c in zip(column.values, column.confidences)]
+                filled = [v is not None for v in column.values]
+            else:
+                confs, filled = column.confidences, [1] * n
+            sums = list(map(add, sums, confs))
+            counts = list(map(add, counts, filled))
         return [round(s / c, 3) if c else 0.0 for s, c in zip(sums, counts)]
 
     def take(self, keep: list[int]) -> RecordBlock:
@@ -123,6 +144,13 @@ class RecordBlock:
 
     def records(self) -> list[Record]:
         return [self.record(i) for i in range(len(self.rows))]
+
+
+def _full_and_uniform(column: FieldColumn) -> bool:
+    """Every record has the field, all with one confidence."""
+    confs = column.confidences
+    return bool(confs) and None not in column.values \
+        and confs.count(confs[0]) == len(confs)
 
 
 def construct(model: type[Record], data: dict[str, Any]) -> Record:

@@ -12,6 +12,7 @@ descriptions, a kVA figure in a kW column) are left to the row builder.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -48,11 +49,12 @@ def build_block(table: Table, grid: SheetGrid, mapping: TableMapping,
     data_rows, sections = _data_rows(table, grid)
     if len(data_rows) < MIN_ROWS:
         return None
-    lines = [grid.rows[r] for r in data_rows]
+    wanted = [(name, cand) for (record, name), cand in mapping.fields.items()
+              if record == kind]
+    cells = _cells(grid, data_rows, [cand.column.index for _, cand in wanted])
     try:
-        columns = {name: _column(table.sheet, cand, name, lines)
-                   for (record, name), cand in mapping.fields.items()
-                   if record == kind}
+        columns = {name: _column(cand, name, column)
+                   for (name, cand), column in zip(wanted, cells)}
     except _NotPlain:
         return None
     if kind == "cable" and _has_text(columns.get("size_mm2")):
@@ -89,12 +91,71 @@ def _data_rows(table: Table, grid: SheetGrid) -> tuple[list[int], list]:
     return rows, sections
 
 
-def _column(sheet: str, cand: Candidate, name: str,
-            lines: list[list[Any]]) -> FieldColumn:
+def _cells(grid: SheetGrid, rows: list[int], cols: list[int]) -> list[list[Any]]:
+    """The cells of the rows in each of the columns, column by column."""
+    if not cols:
+        return []
+    lines = [grid.rows[r] for r in rows]
+    if lines and min(map(len, lines)) > max(cols):
+        return [[line[c] for line in lines] for c in cols]
+    return [[line[c] if c < len(line) else None for line in lines] for c in cols]
+
+
+def _column(cand: Candidate, name: str, cells: list[Any]) -> FieldColumn:
     c = cand.column.index
-    cells = [line[c] if c < len(line) else None for line in lines]
-    unit = cand.column.unit
     conf = _clamp(cand.confidence)
+    whole = _whole_column(name, cand.column.unit, cells)
+    if whole is not None:
+        n = len(cells)
+        return FieldColumn(whole, [conf] * n, cells, [NO_NOTES] * n,
+                           column_letter(c))
+    return _cell_by_cell(name, cand, cells, conf, column_letter(c))
+
+
+def _whole_column(name: str, unit: str | None, cells: list[Any]) -> list | None:
+    """The values of a column every cell of which is read as written (a
+    number under its field's own unit, plain text in a text field), read at
+    once; None for any other column."""
+    kinds = set(map(type, cells))
+    if kinds == {float}:
+        fast = _number_reader(name, unit)
+        if fast is _finite and math.isfinite(sum(cells)):
+            return cells
+        if fast is _fraction and math.isfinite(sum(cells)) \
+                and -2 <= min(cells) and max(cells) <= 2:
+            return cells
+        if fast is _count and all(map(float.is_integer, cells)):
+            return list(map(int, cells))
+        if fast is _phases and set(cells) <= {1.0, 2.0, 3.0}:
+            return list(map(int, cells))
+        return None
+    if kinds == {str} and name in _TEXT_FIELDS and _plain_texts(set(cells)):
+        return cells
+    return None
+
+
+_TEXT_FIELDS = {"tag", "description", "load_type", "duty", "starting_method",
+                "source_bus", "from_ref", "to_ref", "conductor", "insulation",
+                "armour", "voltage_rating", "installation", "parent_bus"}
+
+
+def _plain_texts(texts: set[str]) -> bool:
+    """Whether the text reader keeps every one of these texts as it is: one
+    space between words, none around, no other white space (all printable),
+    and none a word for "nothing" ("N/A")."""
+    return (all(map(str.isprintable, texts))
+            and not _BAD_SPACING.search("|".join(texts))
+            and V.EMPTY_TOKENS.isdisjoint(map(str.casefold, texts)))
+
+
+# Joined by "|": a space at either end of a text, or two together. (A text
+# with "| " or " |" in it is read cell by cell.)
+_BAD_SPACING = re.compile(r"^ | $|  | \||\| ")
+
+
+def _cell_by_cell(name: str, cand: Candidate, cells: list[Any], conf: float,
+                  letter: str) -> FieldColumn:
+    unit = cand.column.unit
     fast = _number_reader(name, unit)
     memo: dict[tuple[type, Any], tuple | None] = {}
     values, confs, notes = [], [], []
@@ -125,7 +186,7 @@ def _column(sheet: str, cand: Candidate, name: str,
             values.append(read[0])
             confs.append(read[1])
             notes.append(read[2])
-    return FieldColumn(values, confs, cells, notes, column_letter(c))
+    return FieldColumn(values, confs, cells, notes, letter)
 
 
 def _read_cell(name: str, value: Any, unit: str | None,

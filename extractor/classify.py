@@ -280,13 +280,20 @@ def _identifier(ev: Evidence) -> str | None:
     return None
 
 
+NAMED_ROWS = 500
+"""Rows whose names are read to judge a table; a longer table is sampled
+evenly, as its kind shows on every part of it."""
+
+
 def _row_names(ev: Evidence) -> list[str]:
-    """The text naming each data row: its description, else its tag."""
+    """The text naming each data row (of a sample of a long table): its
+    description, else its tag."""
     cand = ev.best("load", "description") or ev.best("load", "tag")
     if cand is None:
         return []
-    values = [ev.grid.value(r.index, cand.column.index) for r in ev.table.rows
-              if r.role == "data"]
+    rows = [r.index for r in ev.table.rows if r.role == "data"]
+    step = max(1, -(-len(rows) // NAMED_ROWS))
+    values = [ev.grid.value(r, cand.column.index) for r in rows[::step]]
     return [v for v in values if isinstance(v, str) and v.strip()]
 
 

@@ -128,6 +128,11 @@ class Report(BaseModel):
             return sum(len(piece) for piece in self._pieces[name])
         return len(self.__dict__[name])
 
+    def pieces(self, kind: str) -> list[RecordBlock | list[Record]]:
+        """The records of a kind as they are kept: blocks and lists, in order."""
+        name = _FIELD[kind]
+        return list(self._pieces.get(name) or [self.__dict__[name]])
+
     def blocks(self, kind: str) -> list[RecordBlock]:
         """The blocks of a kind whose records have not been made yet."""
         return [piece for piece in self._pieces.get(_FIELD[kind], [])

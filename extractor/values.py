@@ -65,10 +65,12 @@ DIMENSION_UNITS: dict[str, str] = {
 }
 """The canonical unit of each dimension: parsed values are given in it."""
 
-_EMPTY_TOKENS = frozenset(
+EMPTY_TOKENS = frozenset(
     {"", "na", "n/a", "n.a.", "-", "--", "---", "—", "–", "null", "none", "nil",
      "#n/a"}
 )
+"""What a cell says when it holds nothing, case folded."""
+_EMPTY_TOKENS = EMPTY_TOKENS
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ",
                          "\u2007": " ", "\u200b": "", "\u2212": "-"})
 

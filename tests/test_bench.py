@@ -33,14 +33,14 @@ def test_bench_on_the_smallest_size(tmp_path, capsys):
 
     assert code == 0
     [row] = json.loads((out / "bench.json").read_text("utf-8"))["rows"]
-    assert row["name"] == "schedules-0.1MB-v1.xlsx"
+    assert row["name"] == "schedules-0.1MB-v2.xlsx"
     assert row["records"] == row["rows"] - 12  # two title blocks and headers
     assert row["extract_seconds"] > 0 and row["calamine_seconds"] > 0
     assert row["ratio"] == pytest.approx(
         row["extract_seconds"] / row["calamine_seconds"], rel=0.1)
     assert row["extract_peak_mb"] > 0 and row["cli_seconds"] > 0
     report = (out / "report.md").read_text("utf-8")
-    assert f"| schedules-0.1MB-v1.xlsx | {row['megabytes']:g} | 1,678 | 1,666 |" in report
+    assert f"| schedules-0.1MB-v2.xlsx | {row['megabytes']:g} | 1,678 | 1,666 |" in report
     assert (out / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     printed = capsys.readouterr().out
     assert printed.startswith("# excel-extract benchmark")

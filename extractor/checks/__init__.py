@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ..blocks import RecordBlock
 from ..report import Finding, Report
 from .derive import derive
 from .findings import apply_findings, record_confidence
@@ -49,9 +50,14 @@ def run_checks(report: Report, settings: CheckSettings | None = None, *,
                          totals=totals, derating=derating)
     report.findings.extend(findings)
     apply_findings(report, findings)
+    confs: list[float] = []
     for kind in ("load", "cable", "bus"):
-        for record in report.records(kind):
-            record.confidence = record_confidence(record)
-    confs = [r.confidence for k in ("load", "cable", "bus") for r in report.records(k)]
+        for piece in report.pieces(kind):
+            if isinstance(piece, RecordBlock):
+                confs += piece.confidences  # made anew by apply_findings
+                continue
+            for record in piece:
+                record.confidence = record_confidence(record)
+                confs.append(record.confidence)
     report.confidence = round(sum(confs) / len(confs), 3) if confs else 0.0
     return findings

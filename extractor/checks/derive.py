@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..blocks import NO_NOTES, RecordBlock
 from ..records import FieldValue, Load
 from ..report import Report
 from . import data
@@ -81,12 +82,19 @@ class _Inputs:
 def derive(report: Report, settings: CheckSettings | None = None) -> None:
     """Fill the missing values of every load that its other values imply."""
     settings = settings or CheckSettings()
-    for load in report.loads:
-        if getattr(settings, "apply_defaults", False):
-            apply_defaults(load)
-        _current(load)
-        _apparent_power(load)
-        _active_power(load)
+    defaults = getattr(settings, "apply_defaults", False)
+    if defaults and report.blocks("load"):
+        report.materialize()  # defaults are filled in record by record
+    for piece in report.pieces("load"):
+        if isinstance(piece, RecordBlock):
+            derive_block(piece)
+            continue
+        for load in piece:
+            if defaults:
+                apply_defaults(load)
+            _current(load)
+            _apparent_power(load)
+            _active_power(load)
 
 
 def apply_defaults(load: Load) -> None:
@@ -151,3 +159,192 @@ def _active_power(load: Load) -> None:
     s, pf = inputs.use("rated_power_kva"), inputs.use("power_factor")
     eff = inputs.efficiency()
     load.rated_power_kw = inputs.value(active_power(s, pf, eff), "P = S·cosφ·η")
+
+
+# -- loads kept by column -------------------------------------------------------
+
+
+def derive_block(block: RecordBlock) -> None:
+    """:func:`derive` for the loads of a block, without defaults: the same
+    values, confidences and notes, column by column."""
+    n = len(block)
+    get = {name: _numbers(block, name) for name in _INPUTS}
+    have = {name: block.values(name) or [None] * n
+            for name in ("current_a", "rated_power_kva", "rated_power_kw")}
+    confs = {name: block.fields[name].confidences if name in block.fields
+             else [0.0] * n for name in _INPUTS}
+    current, kva, kw = _Derived(), _Derived(), _Derived()
+    kva_from_cell = _from_cells(block, "rated_power_kva")
+    for i in range(n):
+        volts = _usable(get["voltage_v"][i], False)
+        p = _usable(get["rated_power_kw"][i], False)
+        s = _usable(get["rated_power_kva"][i], False)
+        pf = _usable(get["power_factor"][i], True)
+        eff = _usable(get["efficiency"][i], True)
+        eff_used = 1.0 if eff is None else eff
+        if have["current_a"][i] is None and volts is not None:
+            phases, assumed = _phases(get["phases"][i], volts)
+            if phases is not None:
+                if s is not None and kva_from_cell[i]:
+                    names = ("rated_power_kva", "voltage_v")
+                    value = current_from_apparent(s, volts, phases)
+                    formula = "I = S/(√3·U)" if phases == 3 else "I = S/U"
+                    notes: tuple[str, ...] = ()
+                elif p is not None and pf is not None:
+                    names = ("rated_power_kw", "voltage_v", "power_factor") + (
+                        ("efficiency",) if eff is not None else ())
+                    value = current_from_power(p, volts, pf, eff_used, phases)
+                    formula = ("I = P/(√3·U·cosφ·η)" if phases == 3
+                               else "I = P/(U·cosφ·η)")
+                    notes = () if eff is not None else (_NO_EFFICIENCY,)
+                else:
+                    names = ()
+                if names:
+                    if assumed:
+                        notes += (assumed,)
+                    else:
+                        names += ("phases",)
+                    current.put(i, value, formula, names, notes, confs)
+        if have["rated_power_kva"][i] is None and p is not None and pf is not None:
+            names = ("rated_power_kw", "power_factor") + (
+                ("efficiency",) if eff is not None else ())
+            notes = () if eff is not None else (_NO_EFFICIENCY,)
+            kva.put(i, apparent_power(p, pf, eff_used), "S = P/(cosφ·η)", names,
+                    notes, confs)
+        if have["rated_power_kw"][i] is None and s is not None and pf is not None:
+            names = ("rated_power_kva", "power_factor") + (
+                ("efficiency",) if eff is not None else ())
+            notes = () if eff is not None else (_NO_EFFICIENCY,)
+            kw.put(i, active_power(s, pf, eff_used), "P = S·cosφ·η", names, notes,
+                   confs)
+    # the notes name the inputs' cells as they are before anything is filled
+    filled = [(name, derived, derived.notes(block))
+              for name, derived in (("current_a", current), ("rated_power_kva", kva),
+                                    ("rated_power_kw", kw))]
+    for name, derived, notes in filled:
+        derived.fill(block, name, notes)
+
+
+_INPUTS = ("voltage_v", "rated_power_kw", "rated_power_kva", "power_factor",
+           "efficiency", "phases")
+_NO_EFFICIENCY = "efficiency not given: taken as 1"
+
+
+def _numbers(block: RecordBlock, name: str) -> list[float | None]:
+    values = block.values(name)
+    if values is None:
+        return [None] * len(block)
+    return [float(v) if type(v) in (float, int) else None for v in values]
+
+
+def _usable(value: float | None, fraction: bool) -> float | None:
+    """As :func:`usable`: fractions in (0, 1], others > 0."""
+    if value is None or value <= 0 or (fraction and value > 1):
+        return None
+    return value
+
+
+def _phases(given: float | None, volts: float) -> tuple[int | None, str | None]:
+    """As :func:`phase_count`, for a load whose voltage is usable."""
+    if given in (1.0, 2.0, 3.0):
+        return int(given), None  # type: ignore[arg-type]
+    phases = 3 if volts >= 380 or round(volts) == 208 else 1
+    return phases, f"phases not given: {phases}-phase assumed from {volts:g} V"
+
+
+def _from_cells(block: RecordBlock, name: str) -> list[bool]:
+    """Whether each record's value of the field is not itself derived."""
+    column = block.fields.get(name)
+    if column is None:
+        return [False] * len(block)
+    if isinstance(column.sources, str):
+        return [column.sources != "derived"] * len(block)
+    return [source != "derived" for source in column.sources]
+
+
+class _Derived:
+    """The values derived for one field of a block, by record."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple[float, float, tuple]] = {}
+
+    def put(self, i: int, value: float, formula: str, names: tuple[str, ...],
+            assumed: tuple[str, ...], confs: dict[str, list[float]]) -> None:
+        conf = min(confs[n][i] for n in names) * DERIVED_FACTOR
+        conf *= ASSUMPTION_FACTOR ** len(assumed)
+        self.found[i] = (round(value, 3), round(conf, 3), (formula, names, assumed))
+
+    def notes(self, block: RecordBlock) -> dict[int, tuple]:
+        """Each derived value's notes: a note naming its inputs, then what
+        was assumed."""
+        templates: dict[tuple, tuple] = {}
+        out = {}
+        for i, (_, _, shape) in self.found.items():
+            formula, names, assumed = shape
+            if shape not in templates:
+                templates[shape] = _template(block, formula, names, assumed)
+            notes = templates[shape]
+            if notes is None:
+                notes = (_note_on_row(block, i, formula, names), *assumed)
+            out[i] = notes
+        return out
+
+    def fill(self, block: RecordBlock, name: str, notes: dict[int, tuple]) -> None:
+        """Add the derived values to the block's column of the field."""
+        if not self.found:
+            return
+        from ..blocks import FieldColumn
+
+        n = len(block)
+        column = block.fields.get(name)
+        if column is None:
+            column = FieldColumn([None] * n, [0.0] * n, [None] * n,
+                                 [NO_NOTES] * n, [None] * n, ["cell"] * n)
+        else:
+            column = _explicit(block, column)
+        for i, (value, conf, _) in self.found.items():
+            column.values[i] = value
+            column.confidences[i] = conf
+            column.raws[i] = None
+            column.notes[i] = notes[i]
+            column.cells[i] = None  # type: ignore[index]
+            column.sources[i] = "derived"  # type: ignore[index]
+        block.fields[name] = column
+
+
+def _explicit(block: RecordBlock, column):
+    """The column with a cell and a source per record, to take derived values."""
+    from ..blocks import FieldColumn
+
+    n = len(block)
+    cells = column.cells
+    if isinstance(cells, str):
+        cells = [f"{block.sheet}!{cells}{row}" for row in block.rows]
+    elif cells is None:
+        cells = [None] * n
+    sources = column.sources
+    sources = [sources] * n if isinstance(sources, str) else list(sources)
+    return FieldColumn(list(column.values), list(column.confidences),
+                       list(column.raws), list(column.notes), list(cells), sources)
+
+
+def _template(block: RecordBlock, formula: str, names: tuple[str, ...],
+              assumed: tuple[str, ...]) -> tuple | None:
+    """The notes of a derived value for every row, when each input is in one
+    column of the block; None when an input's cells differ row by row."""
+    from ..blocks import RowNote
+
+    sheet = block.sheet.replace("{", "{{").replace("}", "}}")
+    parts = []
+    for name in names:
+        cells = block.fields[name].cells
+        if not isinstance(cells, str):
+            return None
+        parts.append(f"{name} ({sheet}!{cells}{{row}})")
+    return (RowNote(f"{formula} from {', '.join(parts)}"), *assumed)
+
+
+def _note_on_row(block: RecordBlock, i: int, formula: str,
+                 names: tuple[str, ...]) -> str:
+    inputs = ", ".join(describe(n, block.field_value(n, i)) for n in names)
+    return f"{formula} from {inputs}"

@@ -23,6 +23,7 @@ from ..report import Finding, Report, Severity
 from .settings import CheckSettings
 
 if TYPE_CHECKING:
+    from .columns import KindColumns
     from .links import Names
     from .totals import Derating, TotalRow
 
@@ -40,6 +41,15 @@ class Context:
     settings: CheckSettings = field(default_factory=CheckSettings)
     totals: Sequence[TotalRow] = ()
     derating: dict[tuple[str, int], Derating] = field(default_factory=dict)
+    _columns: dict[str, KindColumns] = field(default_factory=dict, repr=False)
+
+    def columns(self, kind: str) -> KindColumns:
+        """The report's records of one kind, field by field (made once)."""
+        if kind not in self._columns:
+            from .columns import KindColumns
+
+            self._columns[kind] = KindColumns(self.report, kind)
+        return self._columns[kind]
 
     @cached_property
     def names(self) -> Names:

@@ -5,8 +5,6 @@ A value outside its range is reported on its cell and kept as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from ..records import Record
 from ..report import Finding, Report
 from . import data
@@ -20,11 +18,6 @@ _SPOKEN = {"rated_power_kw": "rated power", "rated_power_kva": "apparent power",
            "voltage_v": "voltage", "current_a": "current", "length_m": "length",
            "size_mm2": "size", "rated_current_a": "rated current",
            "short_circuit_ka": "short-circuit rating"}
-
-
-def _records(report: Report, kinds: tuple[str, ...]) -> Iterator[Record]:
-    for kind in kinds:
-        yield from report.records(kind)
 
 
 def _spoken(name: str) -> str:
@@ -45,10 +38,13 @@ class _FractionRange(Rule):
 
     def check(self, report: Report, context: Context) -> list[Finding]:
         out = []
-        for rec in _records(report, self.kinds):
-            value = number(rec, self.field_name)
-            if value is not None and not 0 < value <= 1:
-                said = f"{_spoken(self.field_name)} {fmt(value)}"
+        for kind in self.kinds:
+            cols = context.columns(kind)
+            values = cols.numbers(self.field_name)
+            bad = [i for i, v in enumerate(values)
+                   if v is not None and not 0 < v <= 1]
+            for i, rec in cols.records(bad):
+                said = f"{_spoken(self.field_name)} {fmt(values[i])}"  # type: ignore[arg-type]
                 out.append(self.finding(
                     rec, self.field_name, f"{said} is outside (0, 1]",
                     f"correct the cell; {self.hint}"))
@@ -99,11 +95,13 @@ class PositiveValue(Rule):
     def check(self, report: Report, context: Context) -> list[Finding]:
         out = []
         for kind, names in _POSITIVE.items():
-            for rec in report.records(kind):
-                for name in names:
-                    value = number(rec, name)
-                    if value is not None and value <= 0:
-                        out.append(self._one(rec, name, value))
+            cols = context.columns(kind)
+            bad = sorted((i, k) for k, name in enumerate(names)
+                         for i, v in enumerate(cols.numbers(name))
+                         if v is not None and v <= 0)
+            for i, k in bad:
+                value = cols.numbers(names[k])[i]
+                out.append(self._one(cols.record(i), names[k], value))  # type: ignore[arg-type]
         return out
 
     def _one(self, rec: Record, name: str, value: float) -> Finding:
@@ -129,16 +127,18 @@ class WholeCount(Rule):
     def check(self, report: Report, context: Context) -> list[Finding]:
         out = []
         for kind, names in _COUNTS.items():
-            for rec in report.records(kind):
-                for name in names:
-                    value = number(rec, name)
-                    if value is None or (value.is_integer() and value >= 1):
-                        continue
-                    problem = ("is not a whole number" if not value.is_integer()
-                               else "is less than 1")
-                    out.append(self.finding(
-                        rec, name, f"{fmt(value)} {name} {problem}",
-                        f"correct the cell; {name} is a count of 1 or more"))
+            cols = context.columns(kind)
+            bad = sorted((i, k) for k, name in enumerate(names)
+                         for i, v in enumerate(cols.numbers(name))
+                         if v is not None and not (v.is_integer() and v >= 1))
+            for i, k in bad:
+                name = names[k]
+                value: float = cols.numbers(name)[i]  # type: ignore[assignment]
+                problem = ("is not a whole number" if not value.is_integer()
+                           else "is less than 1")
+                out.append(self.finding(
+                    cols.record(i), name, f"{fmt(value)} {name} {problem}",
+                    f"correct the cell; {name} is a count of 1 or more"))
         return out
 
 
@@ -163,15 +163,18 @@ class NominalVoltage(Rule):
         tolerance = settings.voltage_tolerance or table["tolerance"]
         nominal = sorted([*table["nominal"], *settings.extra_nominal_voltages])
         out = []
-        for rec in _records(report, ("load", "bus")):
-            volts = number(rec, "voltage_v")
-            if volts is None or volts <= 0:
-                continue
-            near = _nearest(volts, nominal)
-            if _close(volts, near, tolerance):
-                continue
-            out.append(self._finding(rec, volts, nominal, table["legacy"],
-                                     tolerance))
+        off: dict[float, bool] = {}  # by voltage: schedules repeat a few
+        for kind in ("load", "bus"):
+            cols = context.columns(kind)
+            values = cols.numbers("voltage_v")
+            for volts in set(values):
+                if volts is not None and volts > 0 and volts not in off:
+                    off[volts] = not _close(volts, _nearest(volts, nominal),
+                                            tolerance)
+            bad = [i for i, v in enumerate(values) if v is not None and off.get(v)]
+            for i, rec in cols.records(bad):
+                out.append(self._finding(rec, values[i], nominal,  # type: ignore[arg-type]
+                                         table["legacy"], tolerance))
         return out
 
     def _finding(self, rec: Record, volts: float, nominal: list[float],
@@ -207,18 +210,23 @@ class VoltageForPower(Rule):
                    "at 230 V or a 9.5 kW load at 11 kV is not).")
 
     def check(self, report: Report, context: Context) -> list[Finding]:
-        out = []
-        for load in report.loads:
-            volts = number(load, "voltage_v")
-            name = "rated_power_kw" if number(load, "rated_power_kw") else (
-                "rated_power_kva")
-            power = number(load, name)
+        cols = context.columns("load")
+        levels: dict[float, dict | None] = {}
+        bad = []
+        for i, (volts, kw, kva) in enumerate(zip(cols.numbers("voltage_v"),
+                                                 cols.numbers("rated_power_kw"),
+                                                 cols.numbers("rated_power_kva"))):
+            power = kw or kva
             if not volts or not power or volts <= 0 or power <= 0:
                 continue
-            level = _level(volts)
+            if volts not in levels:
+                levels[volts] = _level(volts)
+            level = levels[volts]
             if level is not None and not level["min_kw"] <= power <= level["max_kw"]:
-                out.append(self._finding(load, name, power, volts, level))
-        return out
+                bad.append((i, "rated_power_kw" if kw else "rated_power_kva",
+                            power, volts, level))
+        return [self._finding(cols.record(i), name, power, volts, level)
+                for i, name, power, volts, level in bad]
 
     def _finding(self, load, name: str, power: float, volts: float,
                  level: dict) -> Finding:
