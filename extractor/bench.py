@@ -37,6 +37,8 @@ BYTES_PER_ROW = 60  # on disk, as the schedules below come out of XlsxWriter
 GENERATOR_VERSION = 2
 CLI_MAX_MB = 0.2  # the end-to-end target is for a 100 kB workbook
 BATCH_COPIES = 8
+PACKAGE_SHEETS = 250
+PACKAGE_ROWS = 200
 
 LOAD_HEADER = ["Item", "Tag", "Description", "Load Type", "Board",
                "Rated Power (kW)", "Voltage (V)", "Phases", "Power Factor",
@@ -78,16 +80,37 @@ def generate(folder: Path, size_mb: float) -> Path:
     return path
 
 
-def write_schedules(path: Path, rows: int, seed: int = 1) -> None:
+def package_path(folder: Path, sheets: int) -> Path:
+    return folder / f"package-{sheets}sheets-v{GENERATOR_VERSION}.xlsx"
+
+
+def generate_package(folder: Path, sheets: int) -> Path:
+    """A tender package of ``sheets`` sheets (load lists and cable schedules
+    of ``PACKAGE_ROWS`` rows each), written once into ``folder``."""
+    path = package_path(folder, sheets)
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.xlsx")
+    areas = max(1, sheets // 2)
+    write_schedules(tmp, areas * 2 * PACKAGE_ROWS, areas=areas)
+    os.replace(tmp, path)
+    return path
+
+
+def write_schedules(path: Path, rows: int, seed: int = 1,
+                    areas: int | None = None) -> None:
     """Load and cable schedules of ``rows`` rows in all, area by area.
 
-    One area (a load sheet and a cable sheet) per 10 MB or so, at most three,
-    each sheet with a five-row title block above its header.
+    One area (a load sheet and a cable sheet) per 10 MB or so, at most three
+    unless ``areas`` says how many, each sheet with a five-row title block
+    above its header.
     """
     import xlsxwriter
 
     rng = random.Random(seed)
-    areas = min(3, 1 + int(rows * BYTES_PER_ROW // 10_000_000))
+    if areas is None:
+        areas = min(3, 1 + int(rows * BYTES_PER_ROW // 10_000_000))
     per_sheet = rows // (2 * areas)
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     bold = book.add_format({"bold": True})

@@ -29,10 +29,13 @@ def test_bench_on_the_smallest_size(tmp_path, capsys):
     out = tmp_path / "bench"
 
     code = main(["bench", "--sizes", "0.1", "--runs", "1", "--out", str(out),
-                 "--workbooks", str(tmp_path / "books"), "--no-batch"])
+                 "--workbooks", str(tmp_path / "books"), "--no-batch",
+                 "--sheets", "4"])
 
     assert code == 0
-    [row] = json.loads((out / "bench.json").read_text("utf-8"))["rows"]
+    [row, package] = json.loads((out / "bench.json").read_text("utf-8"))["rows"]
+    assert package["name"] == "package-4sheets-v2.xlsx"
+    assert package["records"] == 4 * 200
     assert row["name"] == "schedules-0.1MB-v2.xlsx"
     assert row["records"] == row["rows"] - 12  # two title blocks and headers
     assert row["extract_seconds"] > 0 and row["calamine_seconds"] > 0

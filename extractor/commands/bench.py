@@ -30,6 +30,9 @@ def add_parser(sub, common) -> None:
     bench.add_argument("--workbooks", type=Path, metavar="FOLDER",
                        help="where generated workbooks are kept (default: the "
                        "cache folder)")
+    bench.add_argument("--sheets", type=int, default=250, metavar="N",
+                       help="also measure a tender package of N sheets of a few "
+                       "hundred rows each (default: 250; 0 to skip)")
     bench.add_argument("--no-batch", action="store_true",
                        help="skip the batch throughput measurement")
     common(bench)
@@ -60,6 +63,11 @@ def _bench(args: argparse.Namespace) -> int:
                 console.print(f"generating a {size:g} MB workbook in {folder}",
                               highlight=False)
             files.append(bench.generate(folder, size))
+        if args.sheets > 0:
+            if not bench.package_path(folder, args.sheets).exists():
+                console.print(f"generating a workbook of {args.sheets} sheets in "
+                              f"{folder}", highlight=False)
+            files.append(bench.generate_package(folder, args.sheets))
 
     result = bench.run(files, args.runs, batch=not args.no_batch,
                        progress=lambda text: console.print(text, highlight=False))
