@@ -263,8 +263,8 @@ def extract_one(job: Job, settings: Settings, use_cache: bool = True,
             job.output.parent.mkdir(parents=True, exist_ok=True)
             write_results_workbook(report, job.output)
             result.output = str(job.output)
-        result.loads, result.cables = len(report.loads), len(report.cables)
-        result.buses, result.confidence = len(report.buses), report.confidence
+        result.loads, result.cables = report.count("load"), report.count("cable")
+        result.buses, result.confidence = report.count("bus"), report.confidence
         result.cache = report.performance.cache
     except ExtractError as exc:
         result.status, result.error, result.exit_code = "failed", exc.message, \

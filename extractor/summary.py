@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .blocks import RecordBlock
+from .records import Record
 from .report import Report
 
 
@@ -21,14 +23,23 @@ def print_summary(report: Report, written: list[Path]) -> None:
         table.add_row(sheet.name, sheet.kind, f"{sheet.confidence:.2f}",
                       str(sheet.loads), str(sheet.cables), str(sheet.buses))
     console.print(table)
-    doubtful = sum(1 for k in ("load", "cable", "bus") for r in report.records(k)
-                   for fv in r.fields().values() if fv.confidence < 0.6)
+    doubtful = sum(_doubtful(piece) for k in ("load", "cable", "bus")
+                   for piece in report.pieces(k))
     console.print(
-        f"{len(report.loads)} loads, {len(report.cables)} cables, "
-        f"{len(report.buses)} buses; confidence {report.confidence:.2f}; "
+        f"{report.count('load')} loads, {report.count('cable')} cables, "
+        f"{report.count('bus')} buses; confidence {report.confidence:.2f}; "
         f"{doubtful} doubtful values; {len(report.findings)} findings; "
         f"{report.performance.total_seconds:.2f} s",
         soft_wrap=True, highlight=False,
     )
     for path in written:
         console.print(f"wrote {path}", soft_wrap=True, highlight=False)
+
+
+def _doubtful(records: RecordBlock | list[Record]) -> int:
+    """How many values have a confidence below 0.6."""
+    if isinstance(records, RecordBlock):
+        return sum(1 for column in records.fields.values()
+                   for value, conf in zip(column.values, column.confidences)
+                   if value is not None and conf < 0.6)
+    return sum(1 for r in records for fv in r.fields().values() if fv.confidence < 0.6)
