@@ -69,3 +69,42 @@ def test_a_large_plain_table_is_built_as_one_block(tmp_path):
     first = block.record(0)
     assert first.tag.cell == "Load List 1!B7"
     assert first.rated_power_kw.value == grid.rows[6][5]
+
+
+def test_mixed_loads_and_cables_are_the_same_by_column(tmp_path, monkeypatch):
+    """Values that need reading cell by cell, derived currents, powers and
+    apparent powers, assumed phases and efficiencies, and findings."""
+    from workbooks import write_xlsx
+
+    loads = [["MCC-7 LOAD LIST"], [],
+             ["Tag", "Description", "Rated Power (kW)", "kVA", "Voltage (V)",
+              "Phases", "Power Factor", "Efficiency (%)", "Board"]]
+    variants = [
+        ["P-1", "Pump", 15, None, 400, 3, 0.85, 92, "MCC-1"],
+        ["P-2", "Fan", "7.5 kW", None, "400V", None, 0.8, None, None],
+        ["L-3", "Lighting", None, 4, 230, 1, 0.9, None, "DB-2"],
+        ["H-4", "Heater", "TBA", None, 400, "3ph", None, 100, ""],
+        ["P-5", "Compressor", 1.02, None, 11000, 3, 1.02, 95, "MCC-1"],
+        ["P-6", "Mixer", -3, None, 415, None, 0.82, "N/A", "MCC-9"],
+        ["P-7", "Sump pump", 2.2, 3.1, 400, 3, 0.81, 86, "MCC-1"],
+    ]
+    for i in range(30):
+        for row in variants:
+            loads.append([f"{row[0]}-{i}", *row[1:]])
+    cables = [["Cable Tag", "From", "To", "Cores", "Size (mm²)", "Conductor",
+               "Insulation", "Length (m)", "Installation"]]
+    for i in range(30):
+        for k, row in enumerate(variants):
+            cables.append([f"C-{k}-{i}", "MCC-1", f"{row[0]}-{i}",
+                           [3, 4, 3.5, "4C"][k % 4], [2.5, 16, 120, -1][k % 4],
+                           ["Cu", "Al", None][k % 3], "XLPE", [50, 400, -5][k % 3],
+                           ["Tray", "Buried duct", None][k % 3]])
+    path = write_xlsx(tmp_path / "mixed.xlsx", {"Loads": loads, "Cables": cables})
+    by_row, by_column = _both(path, monkeypatch)
+    assert len(by_row["loads"]) == 210 and len(by_row["cables"]) == 210
+    assert len(by_row["findings"]) > 100
+    assert by_column == by_row
+    monkeypatch.setattr(build_columns, "MIN_ROWS", 0)
+    report = extract_file(path, n_jobs=1)
+    assert [len(b) for b in report.blocks("load") + report.blocks("cable")] \
+        == [210, 210]

@@ -169,60 +169,62 @@ def derive_block(block: RecordBlock) -> None:
     values, confidences and notes, column by column."""
     n = len(block)
     get = {name: _numbers(block, name) for name in _INPUTS}
+    volts_ok = [_usable(v, False) for v in get["voltage_v"]]
+    p_ok = [_usable(v, False) for v in get["rated_power_kw"]]
+    s_ok = [_usable(v, False) for v in get["rated_power_kva"]]
+    pf_ok = [_usable(v, True) for v in get["power_factor"]]
+    eff_ok = [_usable(v, True) for v in get["efficiency"]]
     have = {name: block.values(name) or [None] * n
             for name in ("current_a", "rated_power_kva", "rated_power_kw")}
-    confs = {name: block.fields[name].confidences if name in block.fields
-             else [0.0] * n for name in _INPUTS}
     current, kva, kw = _Derived(), _Derived(), _Derived()
     kva_from_cell = _from_cells(block, "rated_power_kva")
-    for i in range(n):
-        volts = _usable(get["voltage_v"][i], False)
-        p = _usable(get["rated_power_kw"][i], False)
-        s = _usable(get["rated_power_kva"][i], False)
-        pf = _usable(get["power_factor"][i], True)
-        eff = _usable(get["efficiency"][i], True)
-        eff_used = 1.0 if eff is None else eff
-        if have["current_a"][i] is None and volts is not None:
-            phases, assumed = _phases(get["phases"][i], volts)
-            if phases is not None:
-                if s is not None and kva_from_cell[i]:
-                    names = ("rated_power_kva", "voltage_v")
-                    value = current_from_apparent(s, volts, phases)
-                    formula = "I = S/(√3·U)" if phases == 3 else "I = S/U"
-                    notes: tuple[str, ...] = ()
-                elif p is not None and pf is not None:
-                    names = ("rated_power_kw", "voltage_v", "power_factor") + (
-                        ("efficiency",) if eff is not None else ())
-                    value = current_from_power(p, volts, pf, eff_used, phases)
-                    formula = ("I = P/(√3·U·cosφ·η)" if phases == 3
-                               else "I = P/(U·cosφ·η)")
-                    notes = () if eff is not None else (_NO_EFFICIENCY,)
-                else:
-                    names = ()
-                if names:
-                    if assumed:
-                        notes += (assumed,)
-                    else:
-                        names += ("phases",)
-                    current.put(i, value, formula, names, notes, confs)
-        if have["rated_power_kva"][i] is None and p is not None and pf is not None:
-            names = ("rated_power_kw", "power_factor") + (
+    for i in [i for i, (c, v) in enumerate(zip(have["current_a"], volts_ok))
+              if c is None and v is not None]:
+        volts, s, p, pf, eff = volts_ok[i], s_ok[i], p_ok[i], pf_ok[i], eff_ok[i]
+        phases, assumed = _phases(get["phases"][i], volts)  # type: ignore[arg-type]
+        if s is not None and kva_from_cell[i]:
+            names: tuple[str, ...] = ("rated_power_kva", "voltage_v")
+            value = current_from_apparent(s, volts, phases)  # type: ignore[arg-type]
+            formula = "I = S/(√3·U)" if phases == 3 else "I = S/U"
+            notes: tuple[str, ...] = ()
+        elif p is not None and pf is not None:
+            names = ("rated_power_kw", "voltage_v", "power_factor") + (
                 ("efficiency",) if eff is not None else ())
+            value = current_from_power(p, volts, pf, 1.0 if eff is None else eff,  # type: ignore[arg-type]
+                                       phases)  # type: ignore[arg-type]
+            formula = "I = P/(√3·U·cosφ·η)" if phases == 3 else "I = P/(U·cosφ·η)"
             notes = () if eff is not None else (_NO_EFFICIENCY,)
-            kva.put(i, apparent_power(p, pf, eff_used), "S = P/(cosφ·η)", names,
-                    notes, confs)
-        if have["rated_power_kw"][i] is None and s is not None and pf is not None:
-            names = ("rated_power_kva", "power_factor") + (
-                ("efficiency",) if eff is not None else ())
-            notes = () if eff is not None else (_NO_EFFICIENCY,)
-            kw.put(i, active_power(s, pf, eff_used), "P = S·cosφ·η", names, notes,
-                   confs)
+        else:
+            continue
+        if assumed:
+            notes += (assumed,)
+        else:
+            names += ("phases",)
+        current.put(i, value, (formula, names, notes))
+    with_eff = (("efficiency",), ())
+    without_eff = ((), (_NO_EFFICIENCY,))
+    for i, (had, p, pf, eff) in enumerate(zip(have["rated_power_kva"], p_ok, pf_ok,
+                                              eff_ok)):
+        if had is None and p is not None and pf is not None:
+            extra, notes = with_eff if eff is not None else without_eff
+            kva.put(i, p / (pf * (1.0 if eff is None else eff)),
+                    ("S = P/(cosφ·η)", ("rated_power_kw", "power_factor", *extra),
+                     notes))
+    for i, (had, s, pf, eff) in enumerate(zip(have["rated_power_kw"], s_ok, pf_ok,
+                                              eff_ok)):
+        if had is None and s is not None and pf is not None:
+            extra, notes = with_eff if eff is not None else without_eff
+            kw.put(i, s * pf * (1.0 if eff is None else eff),
+                   ("P = S·cosφ·η", ("rated_power_kva", "power_factor", *extra),
+                    notes))
+    confs = {name: block.fields[name].confidences if name in block.fields
+             else [0.0] * n for name in _INPUTS}
     # the notes name the inputs' cells as they are before anything is filled
-    filled = [(name, derived, derived.notes(block))
+    filled = [(name, derived, derived.notes(block), derived.confidences(confs))
               for name, derived in (("current_a", current), ("rated_power_kva", kva),
                                     ("rated_power_kw", kw))]
-    for name, derived, notes in filled:
-        derived.fill(block, name, notes)
+    for name, derived, notes_of, confs_of in filled:
+        derived.fill(block, name, notes_of, confs_of)
 
 
 _INPUTS = ("voltage_v", "rated_power_kw", "rated_power_kva", "power_factor",
@@ -263,33 +265,41 @@ def _from_cells(block: RecordBlock, name: str) -> list[bool]:
 
 
 class _Derived:
-    """The values derived for one field of a block, by record."""
+    """The values derived for one field of a block, by record, with the
+    formula, inputs and assumptions of each ("shape")."""
 
     def __init__(self) -> None:
-        self.found: dict[int, tuple[float, float, tuple]] = {}
+        self.found: dict[int, tuple[float, tuple]] = {}
+        self.shapes: dict[tuple, list[int]] = {}
 
-    def put(self, i: int, value: float, formula: str, names: tuple[str, ...],
-            assumed: tuple[str, ...], confs: dict[str, list[float]]) -> None:
-        conf = min(confs[n][i] for n in names) * DERIVED_FACTOR
-        conf *= ASSUMPTION_FACTOR ** len(assumed)
-        self.found[i] = (round(value, 3), round(conf, 3), (formula, names, assumed))
+    def put(self, i: int, value: float, shape: tuple) -> None:
+        self.found[i] = (round(value, 3), shape)
+        self.shapes.setdefault(shape, []).append(i)
+
+    def confidences(self, confs: dict[str, list[float]]) -> dict[int, float]:
+        """The least confidence of the inputs, times the derivation's factors."""
+        out: dict[int, float] = {}
+        for (_, names, assumed), rows in self.shapes.items():
+            factor = ASSUMPTION_FACTOR ** len(assumed)
+            least = map(min, *[[confs[name][i] for i in rows] for name in names])
+            out.update(zip(rows, [round(m * DERIVED_FACTOR * factor, 3)
+                                  for m in least]))
+        return out
 
     def notes(self, block: RecordBlock) -> dict[int, tuple]:
         """Each derived value's notes: a note naming its inputs, then what
         was assumed."""
-        templates: dict[tuple, tuple] = {}
         out = {}
-        for i, (_, _, shape) in self.found.items():
+        for shape, rows in self.shapes.items():
             formula, names, assumed = shape
-            if shape not in templates:
-                templates[shape] = _template(block, formula, names, assumed)
-            notes = templates[shape]
-            if notes is None:
-                notes = (_note_on_row(block, i, formula, names), *assumed)
-            out[i] = notes
+            template = _template(block, formula, names, assumed)
+            for i in rows:
+                out[i] = template if template is not None else (
+                    _note_on_row(block, i, formula, names), *assumed)
         return out
 
-    def fill(self, block: RecordBlock, name: str, notes: dict[int, tuple]) -> None:
+    def fill(self, block: RecordBlock, name: str, notes: dict[int, tuple],
+             confs: dict[int, float]) -> None:
         """Add the derived values to the block's column of the field."""
         if not self.found:
             return
@@ -302,9 +312,9 @@ class _Derived:
                                  [NO_NOTES] * n, [None] * n, ["cell"] * n)
         else:
             column = _explicit(block, column)
-        for i, (value, conf, _) in self.found.items():
+        for i, (value, _) in self.found.items():
             column.values[i] = value
-            column.confidences[i] = conf
+            column.confidences[i] = confs[i]
             column.raws[i] = None
             column.notes[i] = notes[i]
             column.cells[i] = None  # type: ignore[index]
