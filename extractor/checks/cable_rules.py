@@ -3,47 +3,161 @@
 A cable feeds the load on its own row of a feeder schedule, or the load its
 ``to_ref`` names (see :mod:`links`). The load's current is its written
 ``current_a`` or the one :func:`derive.derive` filled in.
+
+The rules read whole columns and work on records by index (see
+:mod:`columns`). What rests on text (the ampacity basis, the load's type)
+is worked out once per distinct set of the values it reads; only a cable
+with a finding is made into a record, to word it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..records import Cable, Load
+from ..records import Cable, Load, Record
 from ..report import Finding, Report
 from . import data
 from .ampacity import Basis, basis, rating
-from .electrical import fmt, load_type, number, phase_count, usable, voltage_drop_pct
+from .columns import sketch
+from .electrical import (
+    fmt,
+    load_type,
+    numbers,
+    phase_count,
+    usable_numbers,
+    voltage_drop_pct,
+)
 from .registry import Context, Rule, register
+
+if TYPE_CHECKING:
+    from .totals import Derating
 
 LOW_VOLTAGE_LIMIT = 1000.0
 """IEC 60364 covers a.c. installations up to 1000 V; above, other tables apply."""
 
+_BASIS_TEXTS = ("conductor", "spec_text", "insulation", "voltage_rating",
+                "installation")
+"""The cable's text fields :func:`ampacity.basis` reads, besides its cores."""
+
 
 @dataclass(slots=True)
 class Circuit:
-    """A cable, the load it feeds and the load's current."""
+    """A cable, the load it feeds (by index of their kind) and the load's current."""
 
-    cable: Cable
-    load: Load
+    cable: int
+    load: int
     current: float
     size: float
     runs: int
 
 
-def circuits(report: Report, context: Context) -> Iterator[Circuit]:
+@dataclass(slots=True)
+class Circuits:
+    """The cables with a known load current, size and whole number of runs:
+    a list per item of :class:`Circuit`, so that none need be made."""
+
+    cables: list[int] = field(default_factory=list)
+    loads: list[int] = field(default_factory=list)
+    currents: list[float] = field(default_factory=list)
+    sizes: list[float] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[tuple[int, int, float, float, int]]:
+        return zip(self.cables, self.loads, self.currents, self.sizes, self.runs)
+
+    def add(self, cable: int, load: int, current: float, size: float,
+            runs: int) -> None:
+        self.cables.append(cable)
+        self.loads.append(load)
+        self.currents.append(current)
+        self.sizes.append(size)
+        self.runs.append(runs)
+
+
+def circuits(context: Context) -> Circuits:
     """Every cable with a known load current, size and whole number of runs."""
-    for cable in report.cables:
-        load = context.names.load_for(cable)
-        if load is None:
+    return context.columns("cable").kept("circuits", lambda: _circuits(context))
+
+
+def _circuits(context: Context) -> Circuits:
+    cables, loads = context.columns("cable"), context.columns("load")
+    currents = usable_numbers("current_a", loads.values("current_a"))
+    sizes = usable_numbers("size_mm2", cables.values("size_mm2"))
+    runs = numbers(cables.values("runs"))
+    fed = context.names.loads_fed(cables)
+    out = Circuits()
+    for cable, (load, size, n) in enumerate(zip(fed, sizes, runs)):
+        if load is None or size is None:
             continue
-        current, size = usable(load, "current_a"), usable(cable, "size_mm2")
-        runs = number(cable, "runs")
-        runs = 1.0 if runs is None else runs
-        if current is None or size is None or not runs.is_integer() or runs < 1:
+        current = currents[load]
+        if current is None:
             continue
-        yield Circuit(cable, load, current, size, int(runs))
+        if n is None:
+            out.add(cable, load, current, size, 1)
+        elif n.is_integer() and n >= 1:
+            out.add(cable, load, current, size, int(n))
+    return out
+
+
+class _Bases:
+    """The ampacity basis of each circuit, and the load's phases.
+
+    A basis reads five texts and the cores of the cable and the phases and
+    voltage of the load; it is worked out once for each distinct set of
+    them, from a record holding only those values. The texts are compared
+    as they are: a value that is not text is not read, whatever it is.
+    """
+
+    def __init__(self, context: Context) -> None:
+        cables, loads = context.columns("cable"), context.columns("load")
+        self._texts = [cables.values(n) for n in _BASIS_TEXTS]
+        self._cores = numbers(cables.values("cores"))
+        self._given = numbers(loads.values("phases"))
+        self._volts = usable_numbers("voltage_v", loads.values("voltage_v"))
+        self._assume_copper = context.settings.assume_copper
+        self._bases: dict[tuple, Basis] = {}
+        self._phases: dict[tuple, int | None] = {}
+        self._ratings: dict[tuple, tuple[float, str] | None] = {}
+
+    @classmethod
+    def of_circuits(cls, context: Context) -> _Bases:
+        """The bases of the report's circuits, shared by the rules."""
+        return context.columns("cable").kept("ampacity bases", lambda: cls(context))
+
+    def of(self, cable: int, load: int) -> Basis:
+        conductor, spec, insulation, grade, installation = self._texts
+        key = (conductor[cable], spec[cable], insulation[cable], grade[cable],
+               installation[cable], self._cores[cable], self._given[load],
+               self._volts[load])
+        found = self._bases.get(key)
+        if found is None:
+            values = {**dict(zip(_BASIS_TEXTS, key)), "cores": key[5]}
+            found = self._bases[key] = basis(sketch(Cable, values),
+                                             self._load(key[6], key[7]),
+                                             self._assume_copper)
+        return found
+
+    def phases(self, load: int) -> int | None:
+        """The load's phases, given or assumed from its voltage."""
+        key = (self._given[load], self._volts[load])
+        if key not in self._phases:
+            self._phases[key] = phase_count(self._load(*key))[0]
+        return self._phases[key]
+
+    def rating(self, b: Basis, size: float) -> tuple[float, str] | None:
+        """:func:`ampacity.rating`, once per table column and size."""
+        if b.missing:
+            return None
+        key = (b.conductor, b.insulation, b.loaded, b.method, size)
+        if key not in self._ratings:
+            self._ratings[key] = rating(b, size)
+        return self._ratings[key]
+
+    @staticmethod
+    def _load(phases: float | None, volts: float | None) -> Load:
+        return sketch(Load, {"phases": phases, "voltage_v": volts})
 
 
 def _runs(n: int) -> str:
@@ -59,49 +173,62 @@ class CableAmpacity(Rule):
                    "less.")
 
     def check(self, report: Report, context: Context) -> list[Finding]:
+        cables, loads = context.columns("cable"), context.columns("load")
+        volts = numbers(loads.values("voltage_v"))
+        sheets, rows = cables.sheets(), cables.sheet_rows()
+        bases = _Bases.of_circuits(context)
         out = []
-        for circuit in circuits(report, context):
-            if (number(circuit.load, "voltage_v") or 0) > LOW_VOLTAGE_LIMIT:
+        for circuit in circuits(context):
+            cable, load, current, size, runs = circuit
+            if (volts[load] or 0) > LOW_VOLTAGE_LIMIT:
                 continue
-            b = basis(circuit.cable, circuit.load, context.settings.assume_copper)
-            found = rating(b, circuit.size)
+            b = bases.of(cable, load)
+            found = bases.rating(b, size)
             if found is None:
-                out.append(self._unchecked(circuit, b))
+                out.append(self._unchecked(
+                    Circuit(*circuit), b, cables.record_with(cable, "size_mm2"),
+                    loads.record_with(load)))
                 continue
-            factor, where = _derating(circuit.cable, context)
-            capacity = found[0] * factor * circuit.runs
-            if circuit.current > capacity:
-                out.append(self._overload(circuit, b, found, factor, where, capacity))
+            factor, where = _derating(context.derating.get((sheets[cable],
+                                                            rows[cable])))
+            capacity = found[0] * factor * runs
+            if current > capacity:
+                given = loads.field_value(load, "current_a")
+                out.append(self._overload(
+                    Circuit(*circuit), b, found, factor, where, capacity,
+                    cables.record_with(cable, "size_mm2"), loads.record_with(load),
+                    given.source if given is not None else "cell"))
         return out
 
     def _overload(self, c: Circuit, b: Basis, found: tuple[float, str],
-                  factor: float, where: str, capacity: float) -> Finding:
+                  factor: float, where: str, capacity: float, cable: Record,
+                  load: Record, source: str) -> Finding:
+        """``source`` is where the load's current came from."""
         amps, table = found
-        source = c.load.current_a.source if c.load.current_a else "cell"
         derived = " (derived)" if source == "derived" else ""
         assumed = f"; {'; '.join(b.assumed)}" if b.assumed else ""
         return self.finding(
-            c.cable, "size_mm2",
+            cable, "size_mm2",
             f"{fmt(c.size)} mm² × {_runs(c.runs)} ({b.describe()}) carries "
             f"{fmt(capacity, 1)} A (table {table}: {fmt(amps)} A × derating "
             f"{fmt(factor, 2)} {where} × {_runs(c.runs)}) but the load "
-            f"{c.load.label()} draws {fmt(c.current, 1)} A{derived}{assumed}",
+            f"{load.label()} draws {fmt(c.current, 1)} A{derived}{assumed}",
             "choose a larger size or more runs, or check the installation "
             "method, the derating and the load's current")
 
-    def _unchecked(self, c: Circuit, b: Basis) -> Finding:
+    def _unchecked(self, c: Circuit, b: Basis, cable: Record, load: Record) -> Finding:
         why = (f"{', '.join(b.missing)} not written" if b.missing else
                f"no rating for {fmt(c.size)} mm² ({b.describe()}) in the tables")
         return self.finding(
-            c.cable, "size_mm2",
-            f"the rating of the cable for {c.load.label()} "
+            cable, "size_mm2",
+            f"the rating of the cable for {load.label()} "
             f"({fmt(c.current, 1)} A) was not checked: {why}",
             "fill in the conductor, insulation and installation columns to "
             "have the rating checked", severity="info")
 
 
-def _derating(cable: Cable, context: Context) -> tuple[float, str]:
-    given = context.derating.get((cable.sheet, cable.row))
+def _derating(given: Derating | None) -> tuple[float, str]:
+    """The factor written on the cable's row and where, if any."""
     if given is None:
         return 1.0, "(none given)"
     return given.factor, f"({given.cell})"
@@ -115,33 +242,44 @@ class VoltageDrop(Rule):
                    "stays within the limit: 3 % lighting, 5 % other (settings).")
 
     def check(self, report: Report, context: Context) -> list[Finding]:
+        cables, loads = context.columns("cable"), context.columns("load")
+        lengths = usable_numbers("length_m", cables.values("length_m"))
+        volts = usable_numbers("voltage_v", loads.values("voltage_v"))
+        factors = usable_numbers("power_factor", loads.values("power_factor"))
+        assumed_pf = data.cable_data()["voltage_drop"]["power_factor"]
+        bases, limits = _Bases.of_circuits(context), _Limits(context)
+        lowest = min(limits.lighting[1], limits.other[1])
         out = []
-        for c in circuits(report, context):
-            finding = self._one(c, context)
-            if finding is not None:
-                out.append(finding)
+        for circuit in circuits(context):
+            cable, load, current, size, runs = circuit
+            length, u = lengths[cable], volts[load]
+            phases = bases.phases(load)
+            b = bases.of(cable, load)
+            if length is None or u is None or phases is None or b.conductor is None:
+                continue
+            pf = factors[load]
+            drop = voltage_drop_pct(current, length, size, b.conductor,
+                                    assumed_pf if pf is None else pf, u, phases,
+                                    runs)
+            if drop <= lowest:
+                continue
+            kind, limit = limits.of(load)
+            if drop > limit:
+                out.append(self._finding(
+                    Circuit(*circuit), b, drop, kind, limit, length, u, phases, pf,
+                    assumed_pf, cables.record_with(cable, "length_m")))
         return out
 
-    def _one(self, c: Circuit, context: Context) -> Finding | None:
-        length, volts = usable(c.cable, "length_m"), usable(c.load, "voltage_v")
-        phases, _ = phase_count(c.load)
-        b = basis(c.cable, c.load, context.settings.assume_copper)
-        if length is None or volts is None or phases is None or b.conductor is None:
-            return None
-        limits = data.cable_data()["voltage_drop"]
-        pf = usable(c.load, "power_factor")
+    def _finding(self, c: Circuit, b: Basis, drop: float, kind: str, limit: float,
+                 length: float, volts: float, phases: int, pf: float | None,
+                 assumed_pf: float, cable: Record) -> Finding:
         assumed = [b.conductor_note] if b.conductor_note else []
         if pf is None:
-            pf = limits["power_factor"]
+            pf = assumed_pf
             assumed.append(f"cos φ {fmt(pf)} assumed (none given)")
-        drop = voltage_drop_pct(c.current, length, c.size, b.conductor, pf, volts,
-                                phases, c.runs)
-        kind, limit = _limit(c.load, context)
-        if drop <= limit:
-            return None
         said = f"; {'; '.join(assumed)}" if assumed else ""
         return self.finding(
-            c.cable, "length_m",
+            cable, "length_m",
             f"voltage drop {fmt(drop, 2)} % over {fmt(length)} m exceeds the "
             f"{fmt(limit)} % limit for {kind} (I = {fmt(c.current, 1)} A, "
             f"{fmt(c.size)} mm² {b.conductor} × {_runs(c.runs)}, cos φ {fmt(pf)}, "
@@ -150,9 +288,40 @@ class VoltageDrop(Rule):
             "the check settings")
 
 
-def _limit(load: Load, context: Context) -> tuple[str, float]:
-    shipped = data.cable_data()["voltage_drop"]
-    settings = context.settings
-    if load_type(load)[0] == "lighting":
-        return "lighting", settings.voltage_drop_lighting_pct or shipped["lighting_pct"]
-    return "other uses", settings.voltage_drop_other_pct or shipped["other_pct"]
+class _Limits:
+    """The voltage-drop limit of each load: lighting or other uses.
+
+    The type is read from the type, the description and the tag, in that
+    order (:func:`electrical.load_type`); it is worked out once for each
+    type and description and, where those name no type, each tag.
+    """
+
+    def __init__(self, context: Context) -> None:
+        shipped = data.cable_data()["voltage_drop"]
+        settings = context.settings
+        self.lighting = ("lighting", settings.voltage_drop_lighting_pct
+                         or shipped["lighting_pct"])
+        self.other = ("other uses", settings.voltage_drop_other_pct
+                      or shipped["other_pct"])
+        loads = context.columns("load")
+        self._columns = [loads.values(n) for n in ("load_type", "description", "tag")]
+        self._said: dict[tuple, tuple[str, str | None]] = {}
+        self._by_tag: dict[str | None, str] = {}
+
+    def of(self, load: int) -> tuple[str, float]:
+        """The kind of use and its limit in %."""
+        return self.lighting if self._kind(load) == "lighting" else self.other
+
+    def _kind(self, load: int) -> str:
+        type_, description, tag = [v if isinstance(v, str) else None
+                                   for v in (col[load] for col in self._columns)]
+        key = (type_, description)
+        if key not in self._said:
+            self._said[key] = load_type(sketch(Load, {"load_type": type_,
+                                                      "description": description}))
+        kind, said = self._said[key]
+        if said is None:
+            if tag not in self._by_tag:
+                self._by_tag[tag] = load_type(sketch(Load, {"tag": tag}))[0]
+            kind = self._by_tag[tag]
+        return kind

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from typing import Any
+from itertools import repeat
+from typing import Any, TypeVar
 
-from ..blocks import RecordBlock
-from ..records import FieldValue, Record
+from ..blocks import RecordBlock, construct
+from ..records import RECORD_TYPES, FieldValue, Record, Value
 from ..report import Report
+
+LABEL_FIELDS = ("tag", "description")
+"""The fields :meth:`Record.label` reads."""
+
+T = TypeVar("T")
+R = TypeVar("R", bound=Record)
 
 
 class KindColumns:
@@ -30,6 +37,7 @@ class KindColumns:
             total += len(piece)
         self.size = total
         self._values: dict[str, list[Any]] = {}
+        self._kept: dict[str, Any] = {}
 
     def __len__(self) -> int:
         return self.size
@@ -55,6 +63,14 @@ class KindColumns:
     def forget(self, name: str) -> None:
         """Read the field afresh next time (it was filled in)."""
         self._values.pop(name, None)
+        self._kept.clear()
+
+    def kept(self, name: str, make: Callable[[], T]) -> T:
+        """What ``make`` works out from the columns, made once and kept for
+        the other rules that need it, until a field is forgotten."""
+        if name not in self._kept:
+            self._kept[name] = make()
+        return self._kept[name]  # type: ignore[no-any-return]
 
     def _locate(self, index: int) -> tuple[RecordBlock | list[Record], int]:
         k = bisect_right(self.starts, index) - 1
@@ -65,6 +81,61 @@ class KindColumns:
         copy, for reading)."""
         piece, i = self._locate(index)
         return piece.record(i) if isinstance(piece, RecordBlock) else piece[i]
+
+    def record_with(self, index: int, *names: str) -> Record:
+        """The record with only the fields ``names`` and those of its label:
+        enough to word a finding, for a fraction of the cost of the whole
+        record. A record kept as one is itself."""
+        piece, i = self._locate(index)
+        if not isinstance(piece, RecordBlock):
+            return piece[i]
+        model = RECORD_TYPES[piece.kind]
+        data: dict[str, Any] = {
+            "sheet": piece.sheet, "row": piece.rows[i],
+            "confidence": piece.confidences[i] if piece.confidences else 0.0}
+        data.update(dict.fromkeys(model.field_names()))
+        for name in (*LABEL_FIELDS, *names):
+            if name in piece.fields:
+                data[name] = piece.field_value(name, i)
+        return construct(model, data)
+
+    def sheets(self) -> list[str]:
+        """The sheet of every record."""
+        out: list[str] = []
+        for piece in self.pieces:
+            if isinstance(piece, RecordBlock):
+                out += repeat(piece.sheet, len(piece))
+            else:
+                out += [rec.sheet for rec in piece]
+        return out
+
+    def sheet_rows(self) -> list[int]:
+        """The 1-based sheet row of every record."""
+        out: list[int] = []
+        for piece in self.pieces:
+            out += piece.rows if isinstance(piece, RecordBlock) else [
+                rec.row for rec in piece]
+        return out
+
+    def sources(self, name: str) -> list[str | None]:
+        """Where the field's value came from (cell, derived, ...), None where
+        the record has no value."""
+        out: list[str | None] = []
+        for piece in self.pieces:
+            if not isinstance(piece, RecordBlock):
+                fvs = [getattr(rec, name, None) for rec in piece]
+                out += [None if fv is None else fv.source for fv in fvs]
+                continue
+            column = piece.fields.get(name)
+            if column is None:
+                out += [None] * len(piece)
+            elif isinstance(column.sources, str):
+                source = column.sources
+                out += [None if v is None else source for v in column.values]
+            else:
+                out += [None if v is None else s
+                        for v, s in zip(column.values, column.sources)]
+        return out
 
     def field_value(self, index: int, name: str) -> FieldValue | None:
         piece, i = self._locate(index)
@@ -80,3 +151,13 @@ class KindColumns:
         """The indexes of the records whose values of ``names`` pass ``keep``."""
         columns = [self.values(n) for n in names]
         return [i for i, row in enumerate(zip(*columns)) if keep(*row)]
+
+
+def sketch(model: type[R], values: dict[str, Value]) -> R:
+    """A record holding only ``values``, without cells: for the functions
+    written for records to read values taken from columns."""
+    data: dict[str, Any] = {"sheet": "", "row": 0, "confidence": 0.0}
+    data.update(dict.fromkeys(model.field_names()))
+    data.update({name: FieldValue(value, 1.0) for name, value in values.items()
+                 if value is not None})
+    return construct(model, data)  # type: ignore[return-value]

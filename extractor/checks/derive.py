@@ -236,6 +236,8 @@ def _numbers(block: RecordBlock, name: str) -> list[float | None]:
     values = block.values(name)
     if values is None:
         return [None] * len(block)
+    if set(map(type, values)) == {float}:
+        return values
     return [float(v) if type(v) in (float, int) else None for v in values]
 
 

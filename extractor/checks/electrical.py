@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 from ..records import FieldValue, Load, Record
 from . import data
@@ -38,6 +39,25 @@ def usable(record: Record, name: str) -> float | None:
     if name in _FRACTIONS and value > 1:
         return None
     return value
+
+
+def numbers(values: list[Any]) -> list[float | None]:
+    """:func:`number` of each value of a column."""
+    return [v if type(v) is float else None if v is None else _number_of(v)
+            for v in values]
+
+
+def _number_of(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def usable_numbers(name: str, values: list[Any]) -> list[float | None]:
+    """:func:`usable` of each value of a column of the field ``name``."""
+    if name in _FRACTIONS:
+        return [None if v is None or v <= 0 or v > 1 else v for v in numbers(values)]
+    return [None if v is None or v <= 0 else v for v in numbers(values)]
 
 
 def phase_count(load: Load) -> tuple[int | None, str | None]:

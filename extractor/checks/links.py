@@ -4,20 +4,26 @@ Names are compared without case, spaces, hyphens, dots, slashes or
 underscores, so ``MDB-1``, ``mdb 1`` and ``MDB1`` are one name. A cable
 feeds the load on its own row of a feeder schedule, or else the load whose
 tag or description its ``to_ref`` names.
+
+Records are named by their index among the records of their kind (see
+:class:`columns.KindColumns`), so that no record need be made to be found.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
-from ..records import Bus, Cable, Load, Record
 from ..report import Report
 from ..tables import text_of
+from .columns import KindColumns
 from .electrical import plain
 
 _JUNK = re.compile(r"[\s\-_./]+")
+_ASCII_JUNK = bytes(c for c in range(128) if chr(c).isspace() or chr(c) in "-_./")
+_UNSET = object()
 NAME_FIELDS = ("tag", "description")
 
 
@@ -25,40 +31,96 @@ def name_key(value: object) -> str | None:
     """The form names are compared in, or None for an empty name."""
     if value is None or isinstance(value, bool):
         return None
-    key = _JUNK.sub("", plain(text_of(value)))  # type: ignore[arg-type]
-    return key or None
+    return _text_key(text_of(value))  # type: ignore[arg-type]
+
+
+def _text_key(text: str) -> str | None:
+    if text.isascii():  # what plain() and _JUNK come to for ASCII, faster
+        return text.encode().translate(None, _ASCII_JUNK).lower().decode() or None
+    return _JUNK.sub("", plain(text)) or None
+
+
+def name_keys(values: list[object], memo: dict[str, str | None]) -> list[str | None]:
+    """:func:`name_key` of each value, texts looked up in ``memo`` first."""
+    out: list[str | None] = []
+    for value in values:
+        if type(value) is not str:
+            out.append(name_key(value))
+            continue
+        key = memo.get(value, _UNSET)
+        if key is _UNSET:
+            key = memo[value] = _text_key(value)
+        out.append(key)  # type: ignore[arg-type]
+    return out
 
 
 class Names:
-    """The buses and loads of a report, by name."""
+    """The buses and loads of a report by name, as indexes of their kind.
+
+    ``buses`` and ``loads`` hold each name once: with the index of the one
+    record of that name, or None where several records share it.
+    """
 
     def __init__(self, report: Report) -> None:
-        self.buses: dict[str, list[Bus]] = _index(report.buses)
-        self.loads: dict[str, list[Load]] = _index(report.loads)
-        self.load_rows = {(ld.sheet, ld.row): ld for ld in report.loads}
-        self._written = sorted({text_of(r.get("tag")) for r in [*report.buses,
-                                                               *report.loads]
-                                if r.get("tag") not in (None, "")})
+        self._memo: dict[str, str | None] = {}
+        self._bus_columns = KindColumns(report, "bus")
+        self._load_columns = KindColumns(report, "load")
+
+    @cached_property
+    def buses(self) -> dict[str, int | None]:
+        return self._index(self._bus_columns)
+
+    @cached_property
+    def loads(self) -> dict[str, int | None]:
+        return self._index(self._load_columns)
+
+    @cached_property
+    def load_rows(self) -> dict[str, dict[int, int]]:
+        """The load on each sheet row, by sheet and row."""
+        out: dict[str, dict[int, int]] = {}
+        loads = self._load_columns
+        for index, (sheet, row) in enumerate(zip(loads.sheets(), loads.sheet_rows())):
+            rows = out.get(sheet)
+            if rows is None:
+                rows = out[sheet] = {}
+            rows[row] = index
+        return out
+
+    def key(self, value: object) -> str | None:
+        """:func:`name_key`, remembered for texts."""
+        return name_keys([value], self._memo)[0]
+
+    def keys(self, values: list[object]) -> list[str | None]:
+        return name_keys(values, self._memo)
 
     def is_bus(self, value: object) -> bool:
-        return name_key(value) in self.buses
+        return self.key(value) in self.buses
 
     def is_known(self, value: object) -> bool:
         """A bus or a load of this name exists."""
-        key = name_key(value)
+        key = self.key(value)
         return key in self.buses or key in self.loads
 
-    def bus(self, value: object) -> Bus | None:
-        found = self.buses.get(name_key(value) or "", [])
-        return found[0] if len(found) == 1 else None
+    def bus_index(self, value: object) -> int | None:
+        """The index of the one bus of this name, None for none or several."""
+        return self.buses.get(self.key(value) or "")
 
-    def load_for(self, cable: Cable) -> Load | None:
-        """The load the cable feeds: same row of a feeder schedule, or to_ref."""
-        same_row = self.load_rows.get((cable.sheet, cable.row))
-        if same_row is not None:
-            return same_row
-        found = self.loads.get(name_key(cable.get("to_ref")) or "", [])
-        return found[0] if len(found) == 1 else None
+    def loads_fed(self, cables: KindColumns) -> list[int | None]:
+        """The index of the load each cable feeds: the load on the cable's
+        own row of a feeder schedule, else the one load its to_ref names."""
+        by_name = self.loads
+        fed = [by_name.get(key) if key is not None else None
+               for key in self.keys(cables.values("to_ref"))]
+        load_rows = self.load_rows
+        if not load_rows:
+            return fed
+        places = zip(cables.sheets(), cables.sheet_rows())
+        for index, (sheet, row) in enumerate(places):
+            rows = load_rows.get(sheet)
+            same_row = rows.get(row) if rows is not None else None
+            if same_row is not None:
+                fed[index] = same_row
+        return fed
 
     def nearest(self, value: object, limit: int = 3) -> list[str]:
         """The tags most like ``value``, best first: likely misspellings."""
@@ -66,11 +128,20 @@ class Names:
                                   scorer=fuzz.WRatio, limit=limit, score_cutoff=60)
         return [m[0] for m in matches]
 
+    @cached_property
+    def _written(self) -> list[str]:
+        """Every bus and load tag as written, once each, sorted."""
+        tags = [*self._bus_columns.values("tag"), *self._load_columns.values("tag")]
+        return sorted({text_of(t) for t in tags if t not in (None, "")})
 
-def _index(records: list) -> dict:
-    out: dict[str, list[Record]] = {}
-    for rec in records:
-        keys = {name_key(rec.get(n)) for n in NAME_FIELDS} - {None}
-        for key in keys:
-            out.setdefault(key, []).append(rec)  # type: ignore[arg-type]
-    return out
+    def _index(self, columns: KindColumns) -> dict[str, int | None]:
+        """Each name of a record (its tag and description) with the record's
+        index, or None once a second record has the name too."""
+        out: dict[str, int | None] = {}
+        tags, descriptions = [self.keys(columns.values(n)) for n in NAME_FIELDS]
+        for index, (tag, description) in enumerate(zip(tags, descriptions)):
+            if tag is not None:
+                out[tag] = None if tag in out else index
+            if description is not None and description != tag:
+                out[description] = None if description in out else index
+        return out

@@ -1,11 +1,16 @@
-"""Rules across records: references, duplicate tags, the bus hierarchy."""
+"""Rules across records: references, duplicate tags, the bus hierarchy.
+
+Each reads the name columns of a kind (see :mod:`columns`) and makes only
+the records it has a finding on.
+"""
 
 from __future__ import annotations
 
-from ..records import Bus, Record
+from ..records import Record, Value
 from ..report import Finding, Report
 from ..tables import text_of
-from .links import Names, name_key
+from .columns import KindColumns
+from .links import Names
 from .registry import Context, Rule, register
 
 _REFERENCES = {"cable": ("from_ref", "to_ref"), "load": ("source_bus",)}
@@ -19,18 +24,18 @@ class UnknownReference(Rule):
                    "of the workbook (checked only when it lists buses).")
 
     def check(self, report: Report, context: Context) -> list[Finding]:
-        if not report.buses:
+        if not report.count("bus"):
             return []
         names = context.names
         out = []
         for kind, fields in _REFERENCES.items():
-            for rec in report.records(kind):
-                for name in fields:
-                    fv = getattr(rec, name)
-                    if fv is None or fv.source == "derived":
-                        continue
-                    if name_key(fv.value) and not names.is_known(fv.value):
-                        out.append(self._unknown(rec, name, fv.value, names))
+            columns = context.columns(kind)
+            found = sorted((index, place, name) for place, name in enumerate(fields)
+                           for index in _unknown(columns, name, names))
+            for index, _, name in found:
+                value = columns.values(name)[index]
+                out.append(self._unknown(columns.record_with(index, name), name,
+                                         value, names))
         return out
 
     def _unknown(self, rec: Record, name: str, value, names: Names) -> Finding:
@@ -51,16 +56,17 @@ class DuplicateTag(Rule):
     def check(self, report: Report, context: Context) -> list[Finding]:
         out = []
         for kind in ("load", "cable", "bus"):
-            first: dict[str, Record] = {}
-            for rec in report.records(kind):
-                fv = rec.tag  # type: ignore[attr-defined]
-                key = name_key(fv.value) if fv and fv.source == "cell" else None
-                if key is None:
+            columns = context.columns(kind)
+            keys = context.names.keys(columns.values("tag"))
+            first: dict[str, int] = {}
+            for index, (key, source) in enumerate(zip(keys, columns.sources("tag"))):
+                if key is None or source != "cell":
                     continue
                 if key in first:
-                    out.append(self._again(rec, kind, first[key]))
+                    out.append(self._again(columns.record_with(index, "tag"), kind,
+                                           columns.record_with(first[key], "tag")))
                 else:
-                    first[key] = rec
+                    first[key] = index
         return out
 
     def _again(self, rec: Record, kind: str, first: Record) -> Finding:
@@ -78,14 +84,15 @@ class BusParent(Rule):
     explanation = "A bus's upstream bus is itself a bus of the workbook."
 
     def check(self, report: Report, context: Context) -> list[Finding]:
+        buses, names = context.columns("bus"), context.names
         out = []
-        for bus in report.buses:
-            parent = bus.get("parent_bus")
-            if name_key(parent) and not context.names.is_bus(parent):
-                out.append(self._one(bus, parent, context.names.nearest(parent)))
+        for index, parent in enumerate(buses.values("parent_bus")):
+            if names.key(parent) and not names.is_bus(parent):
+                out.append(self._one(buses.record_with(index, "parent_bus"), parent,
+                                     names.nearest(parent)))
         return out
 
-    def _one(self, bus: Bus, parent: object, near: list[str]) -> Finding:
+    def _one(self, bus: Record, parent: Value, near: list[str]) -> Finding:
         """A likely misspelling is a warning; a supply from outside, info."""
         said = f"upstream bus {text_of(parent)!r} is not in the workbook"
         if not near:
@@ -105,40 +112,55 @@ class BusCycle(Rule):
     explanation = "Following upstream buses never leads back to the same bus."
 
     def check(self, report: Report, context: Context) -> list[Finding]:
-        parent_of = _parents(report.buses, context.names)
+        buses = context.columns("bus")
+        parent_of = _parents(buses, context.names)
         out: list[Finding] = []
-        reported: set[int] = set()
-        for bus in report.buses:
-            chain = _cycle_from(bus, parent_of)
-            if chain and not reported & {id(b) for b in chain}:
-                reported |= {id(b) for b in chain}
-                out.append(self._cycle(chain))
+        walked: set[int] = set()
+        for index in range(len(buses)):
+            chain = _cycle_from(index, parent_of, walked)
+            if chain:
+                out.append(self._cycle([buses.record_with(i, "parent_bus")
+                                        for i in chain]))
         return out
 
-    def _cycle(self, chain: list[Bus]) -> Finding:
+    def _cycle(self, chain: list[Record]) -> Finding:
         path = " -> ".join(b.label() for b in [*chain, chain[0]])
         return self.finding(
             chain[0], "parent_bus", f"the bus hierarchy loops: {path}",
             "correct the upstream bus of one of them")
 
 
-def _parents(buses: list[Bus], names: Names) -> dict[int, Bus]:
+def _unknown(columns: KindColumns, name: str, names: Names) -> list[int]:
+    """The records whose reference ``name``, written (not derived), names no
+    bus or load."""
+    buses, loads = names.buses, names.loads
+    keys = names.keys(columns.values(name))
+    return [index for index, (key, source)
+            in enumerate(zip(keys, columns.sources(name)))
+            if key and source not in (None, "derived")
+            and key not in buses and key not in loads]
+
+
+def _parents(buses: KindColumns, names: Names) -> dict[int, int]:
+    """The upstream bus of each bus that names exactly one, by index."""
     out = {}
-    for bus in buses:
-        parent = names.bus(bus.get("parent_bus"))
-        if parent is not None:
-            out[id(bus)] = parent
+    for index, parent in enumerate(buses.values("parent_bus")):
+        found = names.bus_index(parent)
+        if found is not None:
+            out[index] = found
     return out
 
 
-def _cycle_from(bus: Bus, parent_of: dict[int, Bus]) -> list[Bus]:
-    """The loop reached by walking up from ``bus``, starting where it closes."""
-    seen: list[Bus] = []
-    current: Bus | None = bus
-    while current is not None and all(current is not b for b in seen):
-        seen.append(current)
-        current = parent_of.get(id(current))
-    if current is None:
+def _cycle_from(bus: int, parent_of: dict[int, int], walked: set[int]) -> list[int]:
+    """The loop first reached by walking up from ``bus``, starting where it
+    closes; empty where the walk ends or meets a bus ``walked`` before (its
+    loop, if any, was found then)."""
+    seen: dict[int, int] = {}  # bus: its place on the walk
+    current: int | None = bus
+    while current is not None and current not in seen and current not in walked:
+        seen[current] = len(seen)
+        current = parent_of.get(current)
+    walked.update(seen)
+    if current is None or current not in seen:
         return []
-    start = next(i for i, b in enumerate(seen) if b is current)
-    return seen[start:]
+    return list(seen)[seen[current]:]
