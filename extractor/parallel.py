@@ -227,24 +227,27 @@ def _reraise(result: Any) -> Any:
 
 
 def _sheet_from_file(path: str, name: str, settings: Settings) -> Any:
-    from .pipeline import process_sheet
+    from .pipeline import process_sheet, without_cycle_collection
     from .sources import read_workbook
 
     try:
-        started = time.perf_counter()
-        book = read_workbook(path, sheets=[name], limits=settings.limits)
-        read_seconds = time.perf_counter() - started
-        outcome = process_sheet(book.sheets.pop(), settings.vocabulary(), settings)
-        outcome.seconds = {"read": read_seconds, **outcome.seconds}
-        return SheetRead(outcome, book.format, book.notes, book.findings)
+        with without_cycle_collection():
+            started = time.perf_counter()
+            book = read_workbook(path, sheets=[name], limits=settings.limits)
+            read_seconds = time.perf_counter() - started
+            outcome = process_sheet(book.sheets.pop(), settings.vocabulary(),
+                                    settings)
+            outcome.seconds = {"read": read_seconds, **outcome.seconds}
+            return SheetRead(outcome, book.format, book.notes, book.findings)
     except ExtractError as exc:
         return _Failure(type(exc), exc.message, exc.path, exc.sheet, exc.cell)
 
 
 def _sheet_from_grid(grid: SheetGrid, settings: Settings) -> Any:
-    from .pipeline import process_sheet
+    from .pipeline import process_sheet, without_cycle_collection
 
     try:
-        return process_sheet(grid, settings.vocabulary(), settings)
+        with without_cycle_collection():
+            return process_sheet(grid, settings.vocabulary(), settings)
     except ExtractError as exc:
         return _Failure(type(exc), exc.message, exc.path, exc.sheet, exc.cell)

@@ -57,12 +57,17 @@ class KindColumns:
 
     def numbers(self, name: str) -> list[float | None]:
         """The field's value where it is a number (not a bool), as a float."""
-        return [float(v) if type(v) in (float, int) else None
-                for v in self.values(name)]
+        key = f"{name} as numbers"
+        if key not in self._values:
+            values = self.values(name)
+            self._values[key] = values if set(map(type, values)) == {float} else [
+                float(v) if type(v) in (float, int) else None for v in values]
+        return self._values[key]
 
     def forget(self, name: str) -> None:
         """Read the field afresh next time (it was filled in)."""
         self._values.pop(name, None)
+        self._values.pop(f"{name} as numbers", None)
         self._kept.clear()
 
     def kept(self, name: str, make: Callable[[], T]) -> T:

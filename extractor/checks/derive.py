@@ -271,12 +271,18 @@ class _Derived:
     formula, inputs and assumptions of each ("shape")."""
 
     def __init__(self) -> None:
-        self.found: dict[int, tuple[float, tuple]] = {}
+        # parallel lists, not an object per record: a block has many
+        self.rows: list[int] = []
+        self.values: list[float] = []
         self.shapes: dict[tuple, list[int]] = {}
 
     def put(self, i: int, value: float, shape: tuple) -> None:
-        self.found[i] = (round(value, 3), shape)
-        self.shapes.setdefault(shape, []).append(i)
+        self.rows.append(i)
+        self.values.append(value)
+        rows = self.shapes.get(shape)
+        if rows is None:
+            rows = self.shapes[shape] = []
+        rows.append(i)
 
     def confidences(self, confs: dict[str, list[float]]) -> dict[int, float]:
         """The least confidence of the inputs, times the derivation's factors."""
@@ -303,7 +309,7 @@ class _Derived:
     def fill(self, block: RecordBlock, name: str, notes: dict[int, tuple],
              confs: dict[int, float]) -> None:
         """Add the derived values to the block's column of the field."""
-        if not self.found:
+        if not self.rows:
             return
         from ..blocks import FieldColumn
 
@@ -314,8 +320,8 @@ class _Derived:
                                  [NO_NOTES] * n, [None] * n, ["cell"] * n)
         else:
             column = _explicit(block, column)
-        for i, (value, _) in self.found.items():
-            column.values[i] = value
+        for i, value in zip(self.rows, self.values):
+            column.values[i] = round(value, 3)
             column.confidences[i] = confs[i]
             column.raws[i] = None
             column.notes[i] = notes[i]

@@ -43,6 +43,8 @@ def usable(record: Record, name: str) -> float | None:
 
 def numbers(values: list[Any]) -> list[float | None]:
     """:func:`number` of each value of a column."""
+    if set(map(type, values)) == {float}:
+        return values
     return [v if type(v) is float else None if v is None else _number_of(v)
             for v in values]
 

@@ -42,6 +42,9 @@ def _text_key(text: str) -> str | None:
 
 def name_keys(values: list[object], memo: dict[str, str | None]) -> list[str | None]:
     """:func:`name_key` of each value, texts looked up in ``memo`` first."""
+    whole = _ascii_keys(values)
+    if whole is not None:
+        return whole
     out: list[str | None] = []
     for value in values:
         if type(value) is not str:
@@ -52,6 +55,19 @@ def name_keys(values: list[object], memo: dict[str, str | None]) -> list[str | N
             key = memo[value] = _text_key(value)
         out.append(key)  # type: ignore[arg-type]
     return out
+
+
+def _ascii_keys(values: list[object]) -> list[str | None] | None:
+    """The keys of a column of ASCII texts in one pass over all of them
+    (None for any other column): joined by a character no name holds,
+    made keys together and split again."""
+    if not values or set(map(type, values)) != {str}:
+        return None
+    joined = "\x00".join(values)  # type: ignore[arg-type]
+    if not joined.isascii() or joined.count("\x00") != len(values) - 1:
+        return None
+    keys = joined.encode().translate(None, _ASCII_JUNK).lower().decode().split("\x00")
+    return [key or None for key in keys]
 
 
 class Names:
