@@ -12,8 +12,12 @@ of a panel schedule.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
+from datetime import date, datetime, time
+from itertools import compress, pairwise, repeat, zip_longest
+from operator import add, itemgetter
 
 from .grid import Cell, CellError, SheetGrid, is_blank
 from .limits import check_deadline
@@ -22,20 +26,30 @@ from .vocabulary import Vocabulary, normalize_header
 
 MAX_HEADER_SCAN_ROWS = 5000
 MAX_BLANK_RUN = 6
+DEADLINE_ROWS = 4096  # body rows between looks at the clock
+FIRST_BLOCK_ROWS = 64  # body rows read at once, doubling up to DEADLINE_ROWS
 MIN_FIELD_MATCHES = 2
 STRONG_MATCH = 0.85
 
 _NUMBERISH = re.compile(r"^\s*[-+]?\(?\d[\d,\s]*(\.\d+)?\)?\s*[a-zA-Z%²°/.]{0,8}\s*$")
-_TOTAL = re.compile(
-    r"^\s*(sub[\s-]?total|grand\s+total|total|totals|sum|summe|gesamt|somme|"
-    r"sous[\s-]?total|(zwischen|gesamt|teil|end)summe)\b",
-    re.I,
-)
-_SPARE = re.compile(
-    r"^\s*(spare|space|reserve|réserve|future|provision|vacant|frei)\b", re.I
-)
-_INCOMER = re.compile(r"^\s*(incomer|incoming|main incomer|arrivée|einspeisung)\b",
-                      re.I)
+# Words that, in front of a text, make a row a total, a spare or an incomer.
+# Each starts with a plain letter and holds no "|": _ODD_TEXT groups them by
+# their first letter.
+_TOTAL_WORDS = (r"sub[\s-]?total", r"grand\s+total", "total", "totals", "sum", "summe",
+                "gesamt", "somme", r"sous[\s-]?total", "zwischensumme", "gesamtsumme",
+                "teilsumme", "endsumme")
+_SPARE_WORDS = ("spare", "space", "reserve", "réserve", "future", "provision",
+                "vacant", "frei")
+_INCOMER_WORDS = ("incomer", "incoming", "main incomer", "arrivée", "einspeisung")
+
+
+def _leading(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"^\s*(" + "|".join(words) + r")\b", re.I)
+
+
+_TOTAL = _leading(_TOTAL_WORDS)
+_SPARE = _leading(_SPARE_WORDS)
+_INCOMER = _leading(_INCOMER_WORDS)
 _NOTE = re.compile(r"^\s*(notes?|legend|remarks?|nb|n\.b\.|abbreviations?|"
                    r"key|hinweis|remarque)\b\s*[:.\-]?", re.I)
 _SERIAL = re.compile(r"^\s*\(?[a-z]?\d{1,4}[).:]?\s*$", re.I)
@@ -147,12 +161,34 @@ def _row_cells(grid: SheetGrid, r: int) -> list[tuple[int, Cell]]:
 
 
 def _field_matches(vocab: Vocabulary, cells: list[tuple[int, Cell]]) -> int:
+    return sum(_names_field(vocab, value) for _, value in cells
+               if isinstance(value, str) and len(value) <= 80)
+
+
+def _names_field(vocab: Vocabulary, text: str) -> bool:
+    matches = vocab.matches(text)
+    return bool(matches) and matches[0].score >= STRONG_MATCH
+
+
+def _count_field_names(vocab: Vocabulary, cells: list[tuple[int, Cell]],
+                       named: dict[str, bool], enough: int) -> int:
+    """``_field_matches`` of the cells, or a smaller number as soon as it is
+    sure to stay below ``enough``.
+
+    Texts the search has matched before (in ``named``) are counted first and
+    texts with a run of digits (tags, mostly each new) last, so that in a
+    row of data the one text left unmatched is a tag: its fuzzy match is
+    spared.
+    """
+    texts = [v for _, v in cells if isinstance(v, str) and len(v) <= 80]
+    texts.sort(key=lambda text: (text not in named, bool(_DIGIT_RUN.search(text))))
     hits = 0
-    for _, value in cells:
-        if isinstance(value, str) and len(value) <= 80:
-            matches = vocab.matches(value)
-            if matches and matches[0].score >= STRONG_MATCH:
-                hits += 1
+    for left, text in zip(range(len(texts), 0, -1), texts):
+        if hits + left < enough:
+            break
+        if text not in named:
+            named[text] = _names_field(vocab, text)
+        hits += named[text]
     return hits
 
 
@@ -165,6 +201,7 @@ def _header_like(cells: list[tuple[int, Cell]]) -> bool:
 
 def _next_header_row(grid, vocab, merged, start: int, limit: int) -> int | None:
     """The first row from ``start`` that reads as a field row."""
+    named: dict[str, bool] = {}
     for r in range(start, limit):
         if not r % 1024:
             check_deadline(grid.name)
@@ -173,11 +210,11 @@ def _next_header_row(grid, vocab, merged, start: int, limit: int) -> int | None:
         cells = _row_cells(grid, r)
         if not _header_like(cells):
             continue
-        hits = _field_matches(vocab, cells)
+        hits = _count_field_names(vocab, cells, named, MIN_FIELD_MATCHES)
         if hits < MIN_FIELD_MATCHES:
             continue
         next_cells = _row_cells(grid, r + 1)
-        below = _field_matches(vocab, next_cells)
+        below = _count_field_names(vocab, next_cells, named, hits)
         # the header's last line names the fields best; a line with as many
         # names below this one is that line (this one stacks on it)
         if below >= hits and _header_like(next_cells) \
@@ -486,60 +523,309 @@ def _metadata(grid: SheetGrid, table: Table) -> None:
 
 
 def _body(grid: SheetGrid, vocab: Vocabulary, table: Table) -> list[Row]:
-    cols = [c.index for c in table.columns]
-    lo, hi = cols[0], cols[-1]
-    colset = set(cols)
-    header_sigs = {_signature(grid, h, colset) for h in table.header_rows}
-    rows: list[Row] = []
-    blank_run = 0
-    data_width = 0
-    for r in range(table.header_rows[-1] + 1, grid.n_rows):
-        if not r % 4096:
-            check_deadline(grid.name)
-        line = grid.rows[r]
-        cells = [(c, line[c]) for c in range(lo, min(hi + 1, len(line)))
-                 if c in colset and not is_blank(line[c])]
-        if not cells:
-            blank_run += 1
-            if blank_run >= MAX_BLANK_RUN:
+    return _BodyReader(grid, vocab, table).read()
+
+
+class _BodyReader:
+    """Reads the rows under one table's header until its body ends.
+
+    Rows come in blocks. The cells of a block are first looked at column by
+    column (``_row_codes``); a row that this proves to be plain data is taken
+    as data at once, and every other row goes through ``_read_row``: the
+    full rules, or only the checks for a repeated header and a next table
+    where the cells show the row is data by every other rule. All ways give
+    the same rows.
+    """
+
+    def __init__(self, grid: SheetGrid, vocab: Vocabulary, table: Table) -> None:
+        self.grid, self.vocab = grid, vocab
+        self.cols = [c.index for c in table.columns]
+        self.colset = set(self.cols)
+        self.first = table.header_rows[-1] + 1
+        self.header_sigs = {_signature(grid, h, self.colset) for h in table.header_rows}
+        # the header rows a row holding a number could repeat
+        self.number_sig_lengths = {
+            len(sig) for sig in self.header_sigs if any(map(_reads_as_number, sig))}
+        self.hidden = sorted(r for r in grid.hidden_rows if r >= self.first)
+        self.named: dict[str, bool] = {}  # text -> whether it names a field
+        self.rows: list[Row] = []
+        self.blank_run = 0
+        self.data_width = 0
+
+    def read(self) -> list[Row]:
+        for start, stop in _row_blocks(self.first, self.grid.n_rows):
+            if not start % DEADLINE_ROWS:
+                check_deadline(self.grid.name)
+            if not self._read_block(start, stop):
                 break
-            continue
-        blank_run = 0
-        if r in grid.hidden_rows:
-            rows.append(Row(r, "hidden"))
-            continue
-        if _repeats_header(cells, header_sigs):
-            rows.append(Row(r, "header"))
-            continue
-        if _starts_table(vocab, cells):
-            break
-        row = _classify_row(r, cells, cols, data_width)
-        if rows and rows[-1].role == "note" and len(cells) <= 2:
+        return self.rows
+
+    def _read_block(self, start: int, stop: int) -> bool:
+        """Rows ``start`` to ``stop``; False where the body ends."""
+        codes = None
+        if _FAST_BODY and len(self.cols) < _MAX_COUNT:
+            lines = self.grid.rows[start:stop]
+            codes = _row_codes(lines, self.cols)
+        run = start
+        for r, data_shape in self._rows_to_read(start, stop, codes):
+            if r > run:
+                self._take_data(run, r, codes[run - start:r - start])
+            if not self._read_row(r, data_shape):
+                return False
+            run = r + 1
+        if run < stop:
+            self._take_data(run, stop, codes[run - start:])
+        return True
+
+    def _rows_to_read(self, start: int, stop: int,
+                      codes: list[int] | None) -> Iterable[tuple[int, bool]]:
+        """The rows of the block not proven plain data by their codes, each
+        with whether its code shows it a data row by ``_classify_row``."""
+        if codes is None:
+            return zip(range(start, stop), repeat(False))
+        unproven = {code for code in set(codes) if not self._plain(code)}
+        rows = compress(range(start, stop), map(unproven.__contains__, codes))
+        first_hidden = bisect_left(self.hidden, start)
+        hidden = self.hidden[first_hidden:bisect_left(self.hidden, stop, first_hidden)]
+        if hidden:
+            rows = sorted({*rows, *hidden})
+        return [(r, _data_shape(codes[r - start])) for r in rows]
+
+    def _plain(self, code: int) -> bool:
+        """Whether a row of this code is data under every rule of ``_read_row``.
+
+        It is data by ``_classify_row`` and is no note's last line (see
+        ``_data_shape``), and it holds a number: then it does not start a
+        table (a row with a number never does), and it repeats no header row
+        unless that header row has a word a number reads as.
+        """
+        return (_data_shape(code) and code & _NUMBER_MASK > 0
+                and code >> _FILLED_SHIFT not in self.number_sig_lengths)
+
+    def _take_data(self, start: int, stop: int, codes: list[int]) -> None:
+        """Rows ``start`` to ``stop``, proven plain data by their ``codes``."""
+        self.rows.extend(map(Row, range(start, stop), repeat("data")))
+        self.data_width = max(self.data_width, max(codes) >> _FILLED_SHIFT)
+        self.blank_run = 0
+
+    def _read_row(self, r: int, data_shape: bool = False) -> bool:
+        """Row ``r`` by the full rules, or as data if ``data_shape`` (its
+        code showed so) and it neither repeats a header nor starts a table;
+        False where the body ends."""
+        line = self.grid.rows[r]
+        lo, hi = self.cols[0], self.cols[-1]
+        cells = [(c, line[c]) for c in range(lo, min(hi + 1, len(line)))
+                 if c in self.colset and not is_blank(line[c])]
+        if not cells:
+            self.blank_run += 1
+            return self.blank_run < MAX_BLANK_RUN
+        self.blank_run = 0
+        if r in self.grid.hidden_rows:
+            self.rows.append(Row(r, "hidden"))
+            return True
+        if _repeats_header(cells, self.header_sigs):
+            self.rows.append(Row(r, "header"))
+            return True
+        if _starts_table(self.vocab, cells, self.named):
+            return False
+        if data_shape:
+            row = Row(r, "data")
+        else:
+            row = _classify_row(r, cells, self.cols, self.data_width)
+        if self.rows and self.rows[-1].role == "note" and len(cells) <= 2:
             row = Row(r, "note", _joined(cells))
         if row.role == "data":
-            data_width = max(data_width, len(cells))
-        rows.append(row)
-    return rows
+            self.data_width = max(self.data_width, len(cells))
+        self.rows.append(row)
+        return True
+
+
+def _row_blocks(first: int, end: int) -> Iterator[tuple[int, int]]:
+    """Row ranges from ``first`` to ``end``: short at first, as most bodies
+    are, and none across a multiple of DEADLINE_ROWS."""
+    size = FIRST_BLOCK_ROWS
+    start = first
+    while start < end:
+        stop = min(end, start + size, (start // DEADLINE_ROWS + 1) * DEADLINE_ROWS)
+        yield start, stop
+        start, size = stop, min(2 * size, DEADLINE_ROWS)
+
+
+# A row's code sums what its cells add (see _CELL_CODES): the filled cells
+# are counted in the high bits, so that the widest row has the largest code;
+# cells that call for the full rules (a bool, an odd text, a value of an
+# unknown type) in the middle; numbers in the low bits.
+_COUNT_BITS = 21
+_MAX_COUNT = 1 << _COUNT_BITS
+_NUMBER = 1
+_ODD = 1 << _COUNT_BITS
+_FILLED_SHIFT = 2 * _COUNT_BITS
+_FILLED = 1 << _FILLED_SHIFT
+_NUMBER_MASK = _MAX_COUNT - 1
+_ODD_MASK = _NUMBER_MASK << _COUNT_BITS
+_CELL_CODES = {
+    type(None): 0, str: _FILLED, float: _FILLED + _NUMBER, int: _FILLED + _NUMBER,
+    bool: _FILLED + _ODD, date: _FILLED, datetime: _FILLED, time: _FILLED,
+    CellError: _FILLED,
+}
+_FAST_BODY = True  # False: every body row goes through the full rules
+
+
+def _data_shape(code: int) -> bool:
+    """Whether ``_classify_row`` makes a row of this code data, and no note's
+    last line: three filled cells or more, none odd (a bool, a placeholder,
+    a total, incomer or spare word, a value of an unknown type)."""
+    return code >> _FILLED_SHIFT >= 3 and not code & _ODD_MASK
+
+
+def _row_codes(lines: list[list[Cell]], cols: list[int]) -> list[int]:
+    """The code of every line over the columns ``cols`` (in order)."""
+    lo, hi = cols[0], cols[-1]
+    columns = _column_values(lines, lo, hi + 1)
+    same = 0
+    varying = []
+    for c in cols:
+        if c - lo >= len(columns):
+            break
+        codes = _cell_codes(columns[c - lo])
+        if isinstance(codes, int):
+            same += codes
+        else:
+            varying.append(codes)
+    if not varying:
+        return [same] * len(lines)
+    sums = varying[0]
+    for codes in varying[1:]:
+        sums = list(map(add, sums, codes))
+    return list(map(add, sums, repeat(same))) if same else sums
+
+
+def _column_values(lines: list[list[Cell]], lo: int, hi: int) -> list[tuple[Cell, ...]]:
+    """The columns ``lo`` to ``hi`` (exclusive) of the lines, short lines
+    filled with None. Lines are cut first only where most of them lies
+    outside those columns, as a cut copies every line."""
+    width = max(map(len, lines))
+    if width - hi + lo > hi - lo:
+        lines = list(map(itemgetter(slice(lo, hi)), lines))
+        lo = 0
+    return list(zip_longest(*lines))[lo:]
+
+
+def _cell_codes(values: tuple[Cell, ...]) -> int | list[int]:
+    """What each value of a column adds to its row's code; one int for all
+    if they add the same. Blank texts add nothing."""
+    types = list(map(type, values))
+    kinds = {types[0]} if types.count(types[0]) == len(types) else set(types)
+    if not kinds <= _CELL_CODES.keys():
+        return [_ODD] * len(values)
+    odd: set[str] = set()
+    if str in kinds:
+        texts = set(values)
+        if len(kinds) > 1:
+            texts = {v for v in texts if type(v) is str}
+        odd = _odd_texts(texts)
+    if len(kinds) == 1 and not odd:
+        return _CELL_CODES[types[0]]
+    codes = map(_CELL_CODES.__getitem__, types)
+    if not odd:
+        return list(codes)
+    special = {text: _FILLED + _ODD if text.strip() else 0 for text in odd}
+    return list(map(special.get, values, codes))
+
+
+# A number read as a header word has a digit in it, or is "inf" or "nan".
+_NUMBER_WORD = re.compile(r"\d|^(inf|nan)$")
+
+
+def _reads_as_number(word: str) -> bool:
+    return bool(_NUMBER_WORD.search(word))
+
+
+def _is_odd_text(text: str) -> bool:
+    """Whether a text is blank or may make a row with three filled cells
+    or more, a number among them, other than data: a placeholder, or a
+    total, incomer or spare word in front."""
+    stripped = text.strip()
+    return (not stripped or stripped.lower() in _PLACEHOLDER
+            or any(p.match(stripped) for p in (_TOTAL, _INCOMER, _SPARE)))
+
+
+def _by_initial(choices: list[tuple[str, str]]) -> str:
+    """One alternation of (first letter, rest of the pattern) choices grouped
+    by the letter, which the regex engine tries at one compare per group:
+    s(?:pare|um)|t(?:otal)."""
+    groups: dict[str, list[str]] = {}
+    for initial, rest in choices:
+        groups.setdefault(initial, []).append(rest)
+    return "|".join(f"{re.escape(initial)}(?:{'|'.join(rests)})"
+                    for initial, rests in groups.items())
+
+
+# Where _is_odd_text may hold, in lowercased texts each put after a NUL (a
+# character no text of a sheet holds): a superset of it, searched in all the
+# texts of a column at once. The look-ahead passes over most texts at their
+# first character.
+_ODD_WORDS = (*_TOTAL_WORDS, *_INCOMER_WORDS, *_SPARE_WORDS)
+_ODD_PLACEHOLDERS = sorted({p.strip() for p in _PLACEHOLDER})
+_ODD_INITIALS = "".join(sorted({w[0] for w in (*_ODD_WORDS, *_ODD_PLACEHOLDERS)}))
+_TEXT_END = r"\s*(?=\0|\Z)"
+_ODD_TEXT = re.compile(
+    "\0(?=[\\s\0" + re.escape(_ODD_INITIALS) + r"]|\Z)\s*(?:"
+    + _by_initial([(w[0], w[1:]) for w in _ODD_WORDS]
+                  + [(p[0], re.escape(p[1:]) + _TEXT_END) for p in _ODD_PLACEHOLDERS])
+    + r"|(?=\0|\Z))")
+# letters that re.I reads as "i" or "s" and lower() does not
+_FOLD = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def _odd_texts(texts: set[str]) -> set[str]:
+    """The texts for which ``_is_odd_text`` holds.
+
+    One search runs over all of them joined; a hit is traced back to its
+    text by counting the NULs before it, and only texts hit are checked one
+    by one.
+    """
+    order = list(texts)
+    joined = "\0" + "\0".join(order)
+    if joined.count("\0") != len(order):
+        return {text for text in order if _is_odd_text(text)}
+    if not joined.isascii():
+        joined = joined.translate(_FOLD)
+    joined = joined.lower()
+    odd = set()
+    index, counted = -1, 0
+    hit = _ODD_TEXT.search(joined)
+    while hit:
+        at = hit.start()
+        index += joined.count("\0", counted, at + 1)
+        counted = at + 1
+        if _is_odd_text(order[index]):
+            odd.add(order[index])
+        hit = _ODD_TEXT.search(joined, at + 1)
+    return odd
 
 
 def _joined(cells: list[tuple[int, Cell]]) -> str:
     return " ".join(text_of(v) for _, v in cells)
 
 
-def _starts_table(vocab: Vocabulary, cells: list[tuple[int, Cell]]) -> bool:
+def _starts_table(vocab: Vocabulary, cells: list[tuple[int, Cell]],
+                  named: dict[str, bool]) -> bool:
     """A field row of another table under this one ends this one's body.
 
     Texts with a run of three digits (tags such as C-1000123) are no header
     words; leaving them out spares a fuzzy match of every tag of the table.
     A row holding numbers is data ("P-1 | Pump | 110 | kW | Duty"), not a
-    header, however many of its words the vocabulary knows.
+    header, however many of its words the vocabulary knows. ``named`` keeps
+    what the texts matched, from row to row.
     """
     if not _header_like(cells) or any(
             isinstance(v, (int, float)) and not isinstance(v, bool) for _, v in cells):
         return False
     words = [(c, v) for c, v in cells
              if not (isinstance(v, str) and _DIGIT_RUN.search(v))]
-    return _field_matches(vocab, words) >= MIN_FIELD_MATCHES
+    return _count_field_names(vocab, words, named,
+                              MIN_FIELD_MATCHES) >= MIN_FIELD_MATCHES
 
 
 def _repeats_header(cells: list[tuple[int, Cell]],
