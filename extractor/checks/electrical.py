@@ -43,8 +43,11 @@ def usable(record: Record, name: str) -> float | None:
 
 def numbers(values: list[Any]) -> list[float | None]:
     """:func:`number` of each value of a column."""
-    if set(map(type, values)) == {float}:
+    kinds = set(map(type, values))
+    if kinds == {float}:
         return values
+    if kinds <= {float, int, type(None)}:
+        return [None if v is None else float(v) for v in values]
     return [v if type(v) is float else None if v is None else _number_of(v)
             for v in values]
 

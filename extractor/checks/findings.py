@@ -65,7 +65,13 @@ class _InBlock:
         self.block, self.name, self.i = block, name, i
 
     def label(self) -> str:
-        return self.block.record(self.i).label()
+        """As :meth:`Record.label`, from the block's columns."""
+        for name in ("tag", "description"):
+            values = self.block.values(name)
+            value = None if values is None else values[self.i]
+            if value not in (None, ""):
+                return str(value)
+        return f"{self.block.sheet}!row {self.block.rows[self.i]}"
 
     def mark(self, finding: Finding) -> None:
         """As :func:`_mark`, in the block."""
