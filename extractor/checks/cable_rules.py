@@ -120,11 +120,34 @@ class _Bases:
         self._bases: dict[tuple, Basis] = {}
         self._phases: dict[tuple, int | None] = {}
         self._ratings: dict[tuple, tuple[float, str] | None] = {}
+        self._per_circuit: tuple[list[Basis], list[int | None]] | None = None
 
     @classmethod
     def of_circuits(cls, context: Context) -> _Bases:
         """The bases of the report's circuits, shared by the rules."""
         return context.columns("cable").kept("ampacity bases", lambda: cls(context))
+
+    def per_circuit(self, circuits: Circuits) -> tuple[list[Basis], list[int | None]]:
+        """The basis and the load's phases of each circuit, in order.
+
+        The values a basis reads are grouped first, the cable's and the
+        load's each into one tuple, so that the many circuits with the same
+        values cost a lookup each."""
+        if self._per_circuit is None:
+            cable_side = list(zip(*self._texts, self._cores))
+            load_side = list(zip(self._given, self._volts))
+            bases: list[Basis] = []
+            phases: list[int | None] = []
+            known: dict[tuple, Basis] = {}
+            for cable, load in zip(circuits.cables, circuits.loads):
+                key = (cable_side[cable], load_side[load])
+                found = known.get(key)
+                if found is None:
+                    found = known[key] = self.of(cable, load)
+                bases.append(found)
+                phases.append(self.phases(load))
+            self._per_circuit = (bases, phases)
+        return self._per_circuit
 
     def of(self, cable: int, load: int) -> Basis:
         conductor, spec, insulation, grade, installation = self._texts
@@ -177,20 +200,22 @@ class CableAmpacity(Rule):
         volts = numbers(loads.values("voltage_v"))
         sheets, rows = cables.sheets(), cables.sheet_rows()
         bases = _Bases.of_circuits(context)
+        every = circuits(context)
+        per_circuit, _ = bases.per_circuit(every)
+        derating = context.derating
         out = []
-        for circuit in circuits(context):
+        for b, circuit in zip(per_circuit, every):
             cable, load, current, size, runs = circuit
             if (volts[load] or 0) > LOW_VOLTAGE_LIMIT:
                 continue
-            b = bases.of(cable, load)
             found = bases.rating(b, size)
             if found is None:
                 out.append(self._unchecked(
                     Circuit(*circuit), b, cables.record_with(cable, "size_mm2"),
                     loads.record_with(load)))
                 continue
-            factor, where = _derating(context.derating.get((sheets[cable],
-                                                            rows[cable])))
+            factor, where = _derating(
+                derating.get((sheets[cable], rows[cable])) if derating else None)
             capacity = found[0] * factor * runs
             if current > capacity:
                 given = loads.field_value(load, "current_a")
@@ -249,12 +274,12 @@ class VoltageDrop(Rule):
         assumed_pf = data.cable_data()["voltage_drop"]["power_factor"]
         bases, limits = _Bases.of_circuits(context), _Limits(context)
         lowest = min(limits.lighting[1], limits.other[1])
+        every = circuits(context)
+        per_circuit, per_phases = bases.per_circuit(every)
         out = []
-        for circuit in circuits(context):
+        for b, phases, circuit in zip(per_circuit, per_phases, every):
             cable, load, current, size, runs = circuit
             length, u = lengths[cable], volts[load]
-            phases = bases.phases(load)
-            b = bases.of(cable, load)
             if length is None or u is None or phases is None or b.conductor is None:
                 continue
             pf = factors[load]
