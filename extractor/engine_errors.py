@@ -13,7 +13,6 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 import python_calamine as calamine
@@ -41,7 +40,6 @@ _ENGINE_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
-    ParseError,
     ExpatError,
     ValueError,
     KeyError,

@@ -25,7 +25,7 @@ from xml.parsers import expat
 
 from .grid import MergedRange, column_letter
 
-CHUNK_BYTES = 2 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024
 HEAD_BYTES = 64 * 1024
 # A hit is looked at with this much text before it (the start of its tag) and
 # after it (the rest of a cell, whose formula may be long).
@@ -37,8 +37,10 @@ MAX_COLS = 16_384
 
 _NS = rb"(?:[\w.-]+:)?"
 _TAG_NAME = re.compile(rb"<" + _NS + rb"([\w.-]+)")
-_HIDDEN = re.compile(rb"\shidden=[\"'](?:1|true)[\"']")
-_ERROR_TYPE = re.compile(rb"\st=[\"']e[\"']")
+# Searched from their first letter, so that a search skips ahead fast; the
+# whitespace before them is checked apart.
+_HIDDEN = re.compile(rb"hidden=[\"'](?:1|true)[\"']")
+_ERROR_TYPE = re.compile(rb"t=[\"']e[\"']")
 _CELL_END = re.compile(rb"</" + _NS + rb"c>")
 _VALUE = re.compile(rb"<" + _NS + rb"v>([^<]*)</")
 _MERGE = re.compile(rb"<" + _NS + rb"mergeCell\s[^>]*?ref=[\"']([^\"']+)[\"']")
@@ -52,12 +54,16 @@ _ATTRS = {
 
 _ROOT = re.compile(rb"<(?:([\w.-]+):)?worksheet[\s>]")
 _ROW_NUMBER = re.compile(rb"row r=[\"']0*([0-9]+)[\"']")
-_FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
-_MAYBE_UNCALCULATED = (b"f></", b"v/></", b"v /></", b"v></v></", b'"/></')
+_FORMULA_STARTS = (re.compile(rb"<f[ >]"), re.compile(rb":f[ >]"))
+# An empty value, or none, then the end of the cell.
+_EMPTY_VALUE = rb"<" + _NS + rb"v\s*/>|<" + _NS + rb"v>\s*</" + _NS + rb"v>"
+_NO_RESULT = rb"\s*(" + _EMPTY_VALUE + rb")?\s*</" + _NS + rb"c>"
 _UNCALCULATED = re.compile(
-    rb"(?:</" + _NS + rb"f>|<" + _NS + rb"f\s[^>]*/>)\s*(<" + _NS + rb"v\s*/>|<"
-    + _NS + rb"v>\s*</" + _NS + rb"v>)?\s*</" + _NS + rb"c>"
+    rb"(?:</" + _NS + rb"f>|<" + _NS + rb"f\s[^>]*/>)" + _NO_RESULT
 )
+# The same cells found from the end of the formula's tag (the "f>" of "</f>"
+# or the "/>" of "<f .../>"), plain text that a search skips ahead to fast.
+_FORMULA_ENDS = (re.compile(rb"f>" + _NO_RESULT), re.compile(rb"/>" + _NO_RESULT))
 _CELL_START = re.compile(rb"<" + _NS + rb"c[\s>/]")
 _TYPE = re.compile(rb"\st=[\"']([^\"']*)[\"']")
 _TEXT_TYPES = (b"str", b"inlineStr")
@@ -208,19 +214,22 @@ def scan_sheet(
     uncalculated in a sheet part. ``check`` is called between chunks."""
     facts = SheetFacts()
     with zf.open(part) as stream:
-        for buffer, start, end in _windows(stream):
+        for buffer, start, end in windows(stream):
             check()
-            if b"hidden=" in buffer:
-                _find_hidden(buffer, start, end, facts)
-            if b't="e"' in buffer or b"t='e'" in buffer:
-                _find_errors(buffer, start, end, facts)
-            if b"mergeCell" in buffer:
-                _find_merges(buffer, start, end, facts)
-            if facts.formulas or any(m in buffer for m in _FORMULA_MARKS):
-                facts.formulas = True
-                if any(mark in buffer for mark in _MAYBE_UNCALCULATED):
-                    _find_uncalculated(buffer, start, end, facts)
+            scan_window(buffer, start, end, facts)
     return facts
+
+
+def scan_window(buffer: bytes, start: int, end: int, facts: SheetFacts) -> None:
+    """Add to ``facts`` what starts in ``start..end`` of a window of a sheet part."""
+    _find_hidden(buffer, start, end, facts)
+    _find_errors(buffer, start, end, facts)
+    if b"mergeCell" in buffer:
+        _find_merges(buffer, start, end, facts)
+    if not facts.formulas:
+        facts.formulas = any(mark.search(buffer) for mark in _FORMULA_STARTS)
+    if facts.formulas:
+        _find_uncalculated(buffer, start, end, facts)
 
 
 def sheet_extent(
@@ -239,17 +248,17 @@ def sheet_extent(
     UnsafeXmlError for a part with a document type declaration.
     """
     with zf.open(part) as stream:
-        windows = _windows(stream)
-        first = next(windows, None)
+        chunks = windows(stream)
+        first = next(chunks, None)
         if first is None:
             return 0, 0
         refuse_doctype(first[0])
-        root = _ROOT.search(first[0])
-        if root is None:
+        prefix = worksheet_root(first[0])
+        if prefix is None:
             return None
-        rows, cols = _declared(first[0], declared_up_to)
-        bound = _Bound(root.group(1) or b"", rows, cols, trust_rows=rows > 0)
-        for buffer, _, end in _chain(first, windows):
+        rows, cols = declared(first[0], declared_up_to)
+        bound = _Bound(prefix, rows, cols, trust_rows=rows > 0)
+        for buffer, _, end in chain(first, chunks):
             check()
             if not bound.take(buffer, end):
                 return None
@@ -286,7 +295,7 @@ class _Bound:
         if not self.trust_rows:
             # rows come in order: start from this chunk's last row, so that
             # only the cells beyond it (none, in a sound file) are matched
-            self.row = max([self.row, *map(int, _ROW_NUMBER.findall(buffer, 0, end))])
+            self.row = max([self.row, *row_numbers(buffer, end)])
         for match in _beyond_pattern(self.prefix, self.row, self.col).finditer(buffer):
             if match.start() >= end:
                 break
@@ -339,7 +348,19 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _declared(head: bytes, up_to: int) -> tuple[int, int]:
+def worksheet_root(head: bytes) -> bytes | None:
+    """The namespace prefix of a worksheet's root element (b"" for none);
+    None when the head of a part holds no worksheet."""
+    root = _ROOT.search(head)
+    return None if root is None else root.group(1) or b""
+
+
+def row_numbers(buffer: bytes, end: int) -> list[int]:
+    """The numbers of the rows whose tags start before ``end``."""
+    return [int(number) for number in _ROW_NUMBER.findall(buffer, 0, end)]
+
+
+def declared(head: bytes, up_to: int) -> tuple[int, int]:
     """The declared rows and columns if they span no more than ``up_to`` cells."""
     data_at = _SHEET_DATA.search(head)
     match = _DIMENSION.search(head, 0, data_at.start() if data_at else len(head))
@@ -350,7 +371,7 @@ def _declared(head: bytes, up_to: int) -> tuple[int, int]:
     return (rows, cols) if rows * cols <= up_to else (0, 0)
 
 
-def _chain(
+def chain(
     first: tuple[bytes, int, int], rest: Iterator[tuple[bytes, int, int]]
 ) -> Iterator[tuple[bytes, int, int]]:
     yield first
@@ -370,7 +391,7 @@ def ods_extents(
     extents: dict[str, tuple[int, int]] = {}
     walker = _OdsExtent()
     with zf.open("content.xml") as stream:
-        for buffer, start, end in _windows(stream):
+        for buffer, start, end in windows(stream):
             check()
             for match in _ODS_CELLS.finditer(buffer, start):
                 if match.start() >= end:
@@ -420,7 +441,7 @@ def ods_hidden(zf: zipfile.ZipFile) -> dict[str, SheetFacts]:
         return {}
     tables = _OdsTables()
     with zf.open("content.xml") as stream:
-        for buffer, start, end in _windows(stream):
+        for buffer, start, end in windows(stream):
             for match in _ODS_TAG.finditer(buffer, start):
                 if match.start() >= end:
                     break
@@ -456,7 +477,7 @@ class _OdsTables:
             self.col += count
 
 
-def _windows(stream: IO[bytes]) -> Iterator[tuple[bytes, int, int]]:
+def windows(stream: IO[bytes]) -> Iterator[tuple[bytes, int, int]]:
     """Yield ``(buffer, start, end)``: search for hits starting in start..end.
 
     Consecutive windows overlap, so every hit is seen once with at least
@@ -476,9 +497,7 @@ def _windows(stream: IO[bytes]) -> Iterator[tuple[bytes, int, int]]:
 
 
 def _find_hidden(buffer: bytes, start: int, end: int, facts: SheetFacts) -> None:
-    for hit in _HIDDEN.finditer(buffer, start):
-        if hit.start() >= end:
-            break
+    for hit in _attributes(_HIDDEN, buffer, start, end):
         tag = _tag_around(buffer, hit.start())
         if tag is None:
             continue
@@ -495,9 +514,7 @@ def _find_hidden(buffer: bytes, start: int, end: int, facts: SheetFacts) -> None
 
 
 def _find_errors(buffer: bytes, start: int, end: int, facts: SheetFacts) -> None:
-    for hit in _ERROR_TYPE.finditer(buffer, start):
-        if hit.start() >= end:
-            break
+    for hit in _attributes(_ERROR_TYPE, buffer, start, end):
         tag = _tag_around(buffer, hit.start())
         if tag is None or tag[0] != b"c" or buffer[tag[2] - 1 : tag[2]] == b"/":
             continue
@@ -517,9 +534,7 @@ def _find_uncalculated(
 ) -> None:
     """Formula cells with no result: ``<f>..</f>`` and no ``<v>``, or an empty
     one where the formula does not return text."""
-    for hit in _UNCALCULATED.finditer(buffer, start):
-        if hit.start() >= end:
-            break
+    for hit in _formula_ends(buffer, start, end):
         opening = _last_cell_start(buffer, hit.start())
         if opening is None:
             continue
@@ -531,6 +546,33 @@ def _find_uncalculated(
         where = parse_ref(_text(ref.group(1))) if ref else None
         if where is not None:
             facts.uncalculated.append(where)
+
+
+def _formula_ends(buffer: bytes, start: int, end: int) -> list[re.Match[bytes]]:
+    """The ends of formulas with no result that start in ``start..end``, as
+    matches of ``_UNCALCULATED``, in document order."""
+    found = []
+    for pattern in _FORMULA_ENDS:
+        for hit in pattern.finditer(buffer, start):
+            if hit.start() >= end:
+                break
+            tag = buffer.rfind(b"<", 0, hit.start())
+            match = _UNCALCULATED.match(buffer, tag) if tag >= 0 else None
+            if match is not None:
+                found.append(match)
+    return sorted(found, key=lambda match: match.start())
+
+
+def _attributes(
+    pattern: re.Pattern[bytes], buffer: bytes, start: int, end: int
+) -> Iterator[re.Match[bytes]]:
+    """Hits of an attribute pattern starting in ``start..end`` that follow
+    whitespace, as attributes do."""
+    for hit in pattern.finditer(buffer, start):
+        if hit.start() >= end:
+            break
+        if buffer[hit.start() - 1 : hit.start()].isspace():
+            yield hit
 
 
 def _last_cell_start(buffer: bytes, pos: int) -> int | None:
@@ -577,7 +619,7 @@ def _repeat(kind: bytes, attrs: bytes) -> int:
 def _mentions(zf: zipfile.ZipFile, part: str, markers: tuple[bytes, ...]) -> bool:
     """True if any marker occurs in the part (streamed, never all in memory)."""
     with zf.open(part) as stream:
-        for buffer, _, _ in _windows(stream):
+        for buffer, _, _ in windows(stream):
             if any(marker in buffer for marker in markers):
                 return True
     return False

@@ -4,7 +4,8 @@
 its children (the workers of a parallel extraction) in a background thread,
 so the peak it reports is the peak of the whole job, not only of the parent.
 CPU time comes from the operating system's counters for the process and its
-children. psutil is imported only when a monitor starts.
+children. psutil is imported only when a monitor starts, by its sampling
+thread, so that the import (tens of milliseconds) overlaps the block.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class ResourceMonitor:
         self.interval = interval
         self.usage = Usage()
         self._stop = threading.Event()
+        self._started_sampling = threading.Event()
         self._thread: threading.Thread | None = None
         self._peak = 0
         self._started = 0.0
@@ -53,15 +55,8 @@ class ResourceMonitor:
         self._children_seen: dict[int, float] = {}
 
     def __enter__(self) -> Self:
-        import psutil
-
-        self._process = psutil.Process(os.getpid())
         self._started = time.perf_counter()
         self._cpu_at_start = cpu_seconds()
-        self._children_at_start = {}
-        self._sample()
-        self._children_at_start = dict(self._children_seen)
-        self._peak = self._sample()
         self._thread = threading.Thread(target=self._run, name="resource-monitor",
                                         daemon=True)
         self._thread.start()
@@ -82,9 +77,19 @@ class ResourceMonitor:
 
     def sample_now(self) -> None:
         """Take a sample at once, e.g. right after a large structure is built."""
-        self._peak = max(self._peak, self._sample())
+        if self._started_sampling.is_set():
+            self._peak = max(self._peak, self._sample())
 
     def _run(self) -> None:
+        import psutil
+
+        self._process = psutil.Process(os.getpid())
+        # pool workers alive now (left from earlier work) are not this block's:
+        # a pool takes far longer to start than this import
+        self._sample()
+        self._children_at_start = dict(self._children_seen)
+        self._peak = self._sample()
+        self._started_sampling.set()
         while not self._stop.wait(self.interval):
             self._peak = max(self._peak, self._sample())
 

@@ -2,11 +2,12 @@
 
 calamine lays a sheet out as one dense block from A1 to its furthest cell,
 and a block too large for memory ends the process. So before calamine is
-handed a sheet, the reach of its cells is bounded from the sheet XML (xlsx)
-or the table XML (ods); a sheet that reaches too far is read cell by cell
-(xlsx) or refused. What calamine leaves out (error cells, hidden rows and
-columns, merges) is added from the XML. A sheet that cannot be read is
-skipped with a finding while the others are read.
+handed a sheet, the reach of its cells is bounded from the sheet XML (xlsx,
+by a survey made ahead, see ``sheet_survey``) or the table XML (ods); a
+sheet that reaches too far is read cell by cell (xlsx) or refused. What
+calamine leaves out (error cells, hidden rows and columns, merges) is added
+from the XML. A sheet that cannot be read is skipped with a finding while
+the others are read.
 
 The reader also notes what a user should know about the file: formulas
 without results, error values, a workbook with no values at all.
@@ -17,7 +18,6 @@ from __future__ import annotations
 import logging
 import time
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import python_calamine as calamine
@@ -41,6 +41,7 @@ from .grid import (
     is_blank,
 )
 from .limits import Deadline, Limits
+from .sheet_survey import Surveys
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +63,10 @@ class SheetReader:
         book: calamine.CalamineWorkbook,
         zf: zipfile.ZipFile | None,
         parts: package_xml.BookParts | None,
-        pool: ThreadPoolExecutor,
+        surveys: Surveys | None,
     ) -> None:
         self.file, self.fmt, self.limits, self.deadline = file, fmt, limits, deadline
-        self.book, self.zf, self.pool = book, zf, pool
+        self.book, self.zf, self.surveys = book, zf, surveys
         self.parts = parts or package_xml.BookParts({})
         self.findings: list[SourceFinding] = []
         self.failures: list[WorkbookError] = []
@@ -121,15 +122,13 @@ class SheetReader:
                     path=str(self.file),
                     sheet=grid.name,
                 )
-            if not self._fits_calamine(grid.name, part):
+            if not self._fits_calamine(part):
                 self._read_cell_by_cell(grid, part)
                 return
 
-        pending = self._start_scan(grid.name, part)
         try:
             sheet = self.book.get_sheet_by_name(grid.name)
         except calamine.CalamineError as exc:
-            pending.result()
             if part is None:
                 raise
             # calamine refuses a whole sheet for one cell it does not know
@@ -140,20 +139,32 @@ class SheetReader:
             self._check_cells(grid.name, sheet.end[0] + 1, sheet.end[1] + 1)
         grid.rows = sheet.to_python(skip_empty_area=False)
 
-        facts = pending.result()
+        facts = self._facts(grid.name, part)
         self._add_facts(grid, facts)
         grid.merged = _merged(sheet.merged_cell_ranges) or facts.merged
 
-    def _fits_calamine(self, name: str, part: str) -> bool:
-        assert self.zf is not None
+    def _fits_calamine(self, part: str) -> bool:
+        """Whether the sheet's cells fit the cell limit as one block: from the
+        survey's reach when that is within the limit, else from the cells."""
+        assert self.surveys is not None and self.zf is not None
         limit = self.limits.max_cells_per_sheet
+        reach = self.surveys.reach(part)
+        if reach is not None and reach[0] * reach[1] <= limit:
+            return True
         extent = package_xml.sheet_extent(self.zf, part, limit, self.deadline.check)
         return extent is not None and extent[0] * extent[1] <= limit
+
+    def _facts(self, name: str, part: str | None) -> package_xml.SheetFacts:
+        """What calamine leaves out of a sheet: from the survey of its part
+        (xlsx) or from the tables of the package (ods)."""
+        if part is not None and self.surveys is not None:
+            return self.surveys.facts(part)
+        return self.ods.get(name) or package_xml.SheetFacts()
 
     def _read_cell_by_cell(
         self, grid: SheetGrid, part: str, finding: SourceFinding | None = None
     ) -> None:
-        assert self.zf is not None and self.cells is not None
+        assert self.cells is not None
         grid.rows = xlsx_stream.read_cells(
             self.cells,
             part,
@@ -161,23 +172,10 @@ class SheetReader:
             path=self.file,
             sheet=grid.name,
         )
-        facts = package_xml.scan_sheet(self.zf, part, self.deadline.check)
+        facts = self._facts(grid.name, part)
         self._add_facts(grid, facts)
         grid.merged = facts.merged
         self.findings.append(finding or _sparse(grid))
-
-    def _start_scan(
-        self, name: str, part: str | None
-    ) -> Future[package_xml.SheetFacts]:
-        """Scan the sheet part for what calamine leaves out, while it parses."""
-        if part is None or self.zf is None:
-            done: Future[package_xml.SheetFacts] = Future()
-            done.set_result(self.ods.get(name) or package_xml.SheetFacts())
-            return done
-        # both unzipping and calamine's parse run without holding the GIL
-        return self.pool.submit(
-            package_xml.scan_sheet, self.zf, part, self.deadline.check
-        )
 
     def _add_facts(self, grid: SheetGrid, facts: package_xml.SheetFacts) -> None:
         _put_errors(grid.rows, facts.errors)

@@ -18,7 +18,6 @@ import struct
 import time
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -43,6 +42,7 @@ from .sheet_reader import (
     no_data,
     trim_trailing_rows,
 )
+from .sheet_survey import Surveys
 
 __all__ = [
     "FORMATS",
@@ -383,19 +383,21 @@ def _read_package(
     file: Path, fmt: str, limits: Limits, deadline: Deadline, wanted: list[str] | None
 ) -> WorkbookGrids:
     zf = _open_zip(file, limits) if fmt != "xls" else None
-    # the pool is left (waiting for any scan) before the package is closed
     try:
         parts = _book_parts(zf) if zf is not None and fmt in _XML_FORMATS else None
         if zf is not None and fmt == "ods":
             _check_ods(file, zf, limits, deadline, wanted)
-        with ThreadPoolExecutor(1) as pool, _open_calamine(file, fmt) as book:
+        with (
+            _surveys(file, parts, limits, deadline, wanted) as surveys,
+            _open_calamine(file, fmt) as book,
+        ):
             if not book.sheets_metadata:
                 raise WorkbookError(
                     "the workbook has no sheets in it; check that it opens in Excel",
                     path=str(file),
                 )
             metas = _select_metadata(book.sheets_metadata, wanted, file)
-            reader = SheetReader(file, fmt, limits, deadline, book, zf, parts, pool)
+            reader = SheetReader(file, fmt, limits, deadline, book, zf, parts, surveys)
             grids = []
             for meta in metas:
                 deadline.check(meta.name)
@@ -409,6 +411,31 @@ def _read_package(
     return WorkbookGrids(
         path=str(file), format=fmt, sheets=grids, notes=notes, findings=reader.findings
     )
+
+
+@contextmanager
+def _surveys(
+    file: Path,
+    parts: package_xml.BookParts | None,
+    limits: Limits,
+    deadline: Deadline,
+    wanted: list[str] | None,
+) -> Iterator[Surveys | None]:
+    """Surveys of the worksheets to be read, in workbook order, the first
+    started at once: it runs while calamine opens the workbook."""
+    if parts is None:
+        yield None
+        return
+    order = [
+        part
+        for name, part in parts.sheets.items()
+        if part and name not in parts.results and (wanted is None or name in wanted)
+    ]
+    with Surveys(file, limits.max_cells_per_sheet, deadline.check) as surveys:
+        surveys.order = order
+        if order:
+            surveys.start(order[0])
+        yield surveys
 
 
 def _book_parts(zf: zipfile.ZipFile) -> package_xml.BookParts:
