@@ -8,6 +8,7 @@ product's own kinds are one line each, with an exit code per kind.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -32,7 +33,14 @@ EXIT_CODES = """exit codes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``excel-extract`` command."""
+    """Entry point of the ``excel-extract`` command.
+
+    Without ``argv`` (the command itself, arguments from ``sys.argv``) the
+    process is about to end: the objects left are frozen, which spares it
+    the cycle collection Python makes over all of them at exit (tens of
+    milliseconds after an extraction). Called with ``argv`` (in tests, from
+    other code) nothing is frozen.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     _logging(args)
@@ -46,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        if argv is None:
+            gc.freeze()
 
 
 def _parser() -> argparse.ArgumentParser:
