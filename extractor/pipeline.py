@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .blocks import RecordBlock, raw_text
+from .blocks import NO_NOTES, RecordBlock, raw_text
 from .build import build_records
 from .build_columns import build_block
 from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
@@ -417,6 +417,8 @@ def _unreadable_in_block(block: RecordBlock) -> list[Finding]:
     found = []
     order = {name: k for k, name in enumerate(block.fields)}
     for name, column in block.fields.items():
+        if column.notes.count(NO_NOTES) == len(column.notes):
+            continue  # nothing was said about any of its values
         for i, notes in enumerate(column.notes):
             if notes and any(n.startswith("could not read") for n in notes):
                 found.append((i, order[name], name))
