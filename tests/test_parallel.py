@@ -22,7 +22,9 @@ def two_cores(monkeypatch):
     ("kwargs", "expected"),
     [
         ({"sheets": 5, "file_bytes": 100_000}, Plan(1, "sequential: 0.10 MB, 5 sheets")),
-        ({"sheets": 6, "file_bytes": 48_000_000}, Plan(2, "2 processes: 48.0 MB, 6 sheets")),
+        ({"sheets": 6, "file_bytes": 48_000_000},
+         Plan(1, "sequential: 48.0 MB, 6 sheets; with 2 cores one process "
+              "reading sheet after sheet is faster")),
         ({"sheets": 1, "file_bytes": 48_000_000}, Plan(1, "sequential: 48.0 MB, 1 sheet")),
         ({"sheets": 6, "file_bytes": 48_000_000, "n_jobs": 1},
          Plan(1, "sequential: 48.0 MB, 6 sheets")),
@@ -30,12 +32,22 @@ def two_cores(monkeypatch):
          Plan(2, "2 processes: 0.02 MB, 3 sheets")),
         ({"sheets": 3, "file_bytes": 20_000, "n_jobs": -1},
          Plan(2, "2 processes: 0.02 MB, 3 sheets")),
-        ({"sheets": 4, "cells": 2_000_000}, Plan(2, "2 processes: 2,000,000 cells, 4 sheets")),
+        ({"sheets": 4, "cells": 2_000_000},
+         Plan(1, "sequential: 2,000,000 cells, 4 sheets; with 2 cores one process "
+              "reading sheet after sheet is faster")),
         ({"sheets": 4, "cells": 9_000}, Plan(1, "sequential: 9,000 cells, 4 sheets")),
     ],
 )
 def test_plan(kwargs, expected):
     assert plan(**kwargs) == expected
+
+
+def test_plan_with_four_cores(monkeypatch):
+    monkeypatch.setattr(parallel, "cpu_count", lambda: 4)
+    assert plan(sheets=6, file_bytes=48_000_000) == Plan(
+        4, "4 processes: 48.0 MB, 6 sheets")
+    assert plan(sheets=4, cells=2_000_000) == Plan(
+        4, "4 processes: 2,000,000 cells, 4 sheets")
 
 
 @pytest.fixture(scope="module")
