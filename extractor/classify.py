@@ -88,16 +88,24 @@ class Classifier:
         raise NotImplementedError
 
 
+_NOT_TIMES = frozenset({str, float, int, bool, type(None)})
+
+
 class TimeSeries(Classifier):
     """Meter logs: a column of many timestamps is never a schedule."""
 
     name, kind = "time-series", "other"
 
     def judge(self, ev):
+        lines = [ev.grid.rows[r.index] for r in ev.table.rows[:200]
+                 if r.role == "data" and 0 <= r.index < ev.grid.n_rows]
+        lines = [line for line in lines if not _NOT_TIMES.issuperset(map(type, line))]
+        if not lines:
+            return None
         for col in ev.table.columns:
-            stamps = [ev.grid.value(r.index, col.index) for r in ev.table.rows[:200]
-                      if r.role == "data"]
-            stamps = [v for v in stamps if isinstance(v, (date, datetime))]
+            c = col.index
+            stamps = [line[c] for line in lines if 0 <= c < len(line)
+                      and isinstance(line[c], (date, datetime))]
             if len(set(stamps)) >= 10:
                 return Verdict("other", 0.9, [
                     f"column {col.header!r} holds {len(set(stamps))} timestamps: "

@@ -11,8 +11,10 @@ whose values are summed.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import values as V
 from .grid import CellError, SheetGrid, is_blank
@@ -241,7 +243,7 @@ def value_fit(name: str, values: list, unit: str | None = None,
     if not values:
         return 0.5
     check = _FIT_CHECKS.get(name, _fits_text)
-    good = sum(1 for v in values if check(v, unit))
+    good = sum(1 for v in values if _fits(check, v, unit))
     fit = good / len(values)
     if name == "tag" and fit and record != "bus":
         texts = [text_of(v) for v in values]
@@ -251,8 +253,24 @@ def value_fit(name: str, values: list, unit: str | None = None,
     return round(fit, 3)
 
 
+def _fits(check, value, unit) -> bool:
+    """``check(value, unit)``, each distinct cell worked out once: the
+    tables of a workbook (and its sheets) repeat their values."""
+    try:
+        return _fits_once(check, type(value), value, unit)
+    except TypeError:  # a value that cannot be a key
+        return check(value, unit)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fits_once(check, kind: type, value, unit) -> bool:
+    return check(value, unit)
+
+
 def _fits_number(dimension: str):
     def check(value, unit) -> bool:
+        if type(value) is float and math.isfinite(value):
+            return True  # any number is a quantity, in the unit it names
         parsed = V.parse_quantity(value, dimension, unit)
         return parsed.ok and isinstance(parsed.value, (int, float))
     return check

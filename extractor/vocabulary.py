@@ -75,7 +75,14 @@ def _drop_unit(match: re.Match[str]) -> str:
 
 def normalize_header(text: str, *, keep_units: bool = False) -> str:
     """Lowercase, accents and punctuation removed, units in brackets dropped."""
-    text = _CAMEL.sub(" ", str(text))
+    return _normalized(str(text), keep_units)
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalized(text: str, keep_units: bool) -> str:
+    """:func:`normalize_header`, once per text: a workbook's tables repeat
+    their headers."""
+    text = _CAMEL.sub(" ", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("²", "2").replace("_", " ")
