@@ -87,17 +87,15 @@ def _circuits(context: Context) -> Circuits:
     sizes = usable_numbers("size_mm2", cables.values("size_mm2"))
     runs = numbers(cables.values("runs"))
     fed = context.names.loads_fed(cables)
+    found = [(cable, load, currents[load], size, n)
+             for cable, (load, size, n) in enumerate(zip(fed, sizes, runs))
+             if load is not None and size is not None and currents[load] is not None
+             and (n is None or (n.is_integer() and n >= 1))]
     out = Circuits()
-    for cable, (load, size, n) in enumerate(zip(fed, sizes, runs)):
-        if load is None or size is None:
-            continue
-        current = currents[load]
-        if current is None:
-            continue
-        if n is None:
-            out.add(cable, load, current, size, 1)
-        elif n.is_integer() and n >= 1:
-            out.add(cable, load, current, size, int(n))
+    if found:
+        cables_, loads_, currents_, sizes_, runs_ = map(list, zip(*found))
+        out = Circuits(cables_, loads_, currents_, sizes_,
+                       [1 if n is None else int(n) for n in runs_])
     return out
 
 

@@ -201,20 +201,22 @@ def derive_block(block: RecordBlock) -> None:
         else:
             names += ("phases",)
         current.put(i, value, (formula, names, notes))
-    with_eff = (("efficiency",), ())
-    without_eff = ((), (_NO_EFFICIENCY,))
-    for i, (had, p, pf, eff) in enumerate(zip(have["rated_power_kva"], p_ok, pf_ok,
-                                              eff_ok)):
-        if had is None and p is not None and pf is not None:
-            extra, notes = with_eff if eff is not None else without_eff
-            kva.put(i, p / (pf * (1.0 if eff is None else eff)),
+    for given in (True, False):
+        extra, notes = (("efficiency",), ()) if given else ((), (_NO_EFFICIENCY,))
+        rows = [i for i, (had, p, pf, eff) in enumerate(
+                    zip(have["rated_power_kva"], p_ok, pf_ok, eff_ok))
+                if had is None and p is not None and pf is not None
+                and (eff is not None) == given]
+        kva.put_all(rows, [p_ok[i] / (pf_ok[i] * (eff_ok[i] if given else 1.0))  # type: ignore[operator]
+                           for i in rows],
                     ("S = P/(cosφ·η)", ("rated_power_kw", "power_factor", *extra),
                      notes))
-    for i, (had, s, pf, eff) in enumerate(zip(have["rated_power_kw"], s_ok, pf_ok,
-                                              eff_ok)):
-        if had is None and s is not None and pf is not None:
-            extra, notes = with_eff if eff is not None else without_eff
-            kw.put(i, s * pf * (1.0 if eff is None else eff),
+        rows = [i for i, (had, s, pf, eff) in enumerate(
+                    zip(have["rated_power_kw"], s_ok, pf_ok, eff_ok))
+                if had is None and s is not None and pf is not None
+                and (eff is not None) == given]
+        kw.put_all(rows, [s_ok[i] * pf_ok[i] * (eff_ok[i] if given else 1.0)  # type: ignore[operator]
+                          for i in rows],
                    ("P = S·cosφ·η", ("rated_power_kva", "power_factor", *extra),
                     notes))
     confs = {name: block.fields[name].confidences if name in block.fields
@@ -275,6 +277,13 @@ class _Derived:
         self.rows: list[int] = []
         self.values: list[float] = []
         self.shapes: dict[tuple, list[int]] = {}
+
+    def put_all(self, rows: list[int], values: list[float], shape: tuple) -> None:
+        """Values of many records derived alike."""
+        if rows:
+            self.rows += rows
+            self.values += values
+            self.shapes.setdefault(shape, []).extend(rows)
 
     def put(self, i: int, value: float, shape: tuple) -> None:
         self.rows.append(i)

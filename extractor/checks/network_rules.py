@@ -58,6 +58,9 @@ class DuplicateTag(Rule):
         for kind in ("load", "cable", "bus"):
             columns = context.columns(kind)
             keys = context.names.keys(columns.values("tag"))
+            named = [key for key in keys if key is not None]
+            if len(set(named)) == len(named):
+                continue  # no name is used twice
             first: dict[str, int] = {}
             for index, (key, source) in enumerate(zip(keys, columns.sources("tag"))):
                 if key is None or source != "cell":
