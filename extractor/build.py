@@ -393,6 +393,9 @@ def _has_name(record: Record, names) -> bool:
 
 
 def _serial(value) -> bool:
+    if isinstance(value, str) and value and not (
+            value[0].isdigit() or value[0] == "(" or value[0].isspace()):
+        return False  # "P-101": what follows cannot make it a number
     text = str(value).strip().rstrip(").:").lstrip("(")
     return text.isdigit() and len(text) <= 4
 
