@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import pickle
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook
 
 from extractor.errors import OutputError
+from extractor.package_xml import book_parts
 from extractor.records import Bus, Cable, FieldValue, Load
 from extractor.report import (
     ColumnMapping,
@@ -20,12 +24,14 @@ from extractor.report import (
 )
 from extractor.writers import (
     BAND_COLORS,
+    SheetPlan,
     atomic_write,
     band,
     build_plan,
     report_to_dict,
     write_csv,
     write_json_report,
+    write_plan,
     write_results_workbook,
 )
 from extractor.writers import xlsx as xlsx_writer
@@ -465,3 +471,126 @@ def test_long_finding_texts_wrap(workbook):
     assert [ws.cell(row=2, column=c).alignment.wrap_text for c in (6, 7)] == [
         True, True]
     assert ws.cell(row=2, column=1).alignment.wrap_text is None
+
+
+# -- the workbook file itself ---------------------------------------------------
+
+
+def write_plans(tmp_path, plans) -> Path:
+    return write_plan(plans, tmp_path / "plans.xlsx")
+
+
+def test_text_is_escaped_kept_as_text_and_cleaned_of_control_characters(tmp_path):
+    texts = ['a & b <c> "q" \'s\'', "line 1\nline 2", "  padded  ", "007",
+             "=SUM(A1:A2)", "bell\x07 and\x1f unit", "Ω μ ²"]
+    plan = SheetPlan("R&D 'x' y", [["Text"], *([t] for t in texts)])
+
+    path = write_plans(tmp_path, [plan])
+
+    ws = openpyxl.load_workbook(path)["R&D 'x' y"]
+    read = [ws.cell(r, 1).value for r in range(2, len(texts) + 2)]
+    cleaned = [t.replace("\x07", "").replace("\x1f", "") for t in texts]
+    assert read == cleaned
+    assert {ws.cell(r, 1).data_type for r in range(2, len(texts) + 2)} == {"s"}
+    book = CalamineWorkbook.from_path(str(path))
+    assert [row[0] for row in book.get_sheet_by_name("R&D 'x' y").to_python()[1:]] == (
+        cleaned)
+
+
+def test_numbers_booleans_and_numbers_excel_cannot_hold(tmp_path):
+    row = [True, False, 0.1 + 0.2, -2.5e-7, 12345678901234567, 7, float("nan"),
+           float("inf")]
+    path = write_plans(tmp_path, [SheetPlan("N", [["h"] * len(row), row])])
+
+    # Excel holds 16 significant digits; NaN and infinity show as #NUM!
+    ws = openpyxl.load_workbook(path, data_only=True)["N"]
+    assert [c.value for c in ws[2]] == [
+        True, False, 0.3, -2.5e-7, 1.234567890123457e16, 7, "#NUM!", "#NUM!"]
+    assert [c.data_type for c in ws[2]] == ["b", "b", "n", "n", "n", "n", "e", "e"]
+
+
+def test_many_notes_on_two_sheets(tmp_path):
+    first = SheetPlan("One", [["v"]] + [[n] for n in range(1500)],
+                      notes={(r, 0): f"note {r}\nline 2" for r in range(1, 1501)})
+    second = SheetPlan("Two", [["v"], [1]], notes={(1, 0): "only & one"})
+
+    path = write_plans(tmp_path, [first, second])
+
+    wb = openpyxl.load_workbook(path)
+    assert wb["One"]["A1501"].comment.text == "note 1500\nline 2"
+    assert sum(1 for row in wb["One"].iter_rows() for c in row if c.comment) == 1500
+    assert wb["Two"]["A2"].comment.text == "only & one"
+    assert {wb["One"]["A2"].comment.author, wb["Two"]["A2"].comment.author} == {
+        "excel-extract"}
+
+
+def test_notes_on_empty_cells_and_below_the_last_row(tmp_path):
+    plan = SheetPlan("N", [["a", "b"], [1]], notes={(3, 0): "below", (1, 1): "empty",
+                                                   (0, 0): "header"})
+
+    path = write_plans(tmp_path, [plan])
+
+    ws = openpyxl.load_workbook(path)["N"]
+    assert [ws[ref].comment.text for ref in ("A1", "B2", "A4")] == [
+        "header", "empty", "below"]
+
+
+def shown_width(width: float) -> float:
+    """A column's width as Excel shows it: in characters of 7 pixels, less
+    the 5 pixels of padding Excel adds to every column."""
+    return (round(width * 7) - 5) / 7
+
+
+def test_number_formats_frozen_panes_page_setup_and_marks(tmp_path):
+    plan = SheetPlan("F", [["a", "b", "c"], [1.23456, 2.5, 3]], freeze="B3",
+                     formats={0: "0.000", 1: "0.00", 2: "General"},
+                     column_widths=[9, 12, 30])
+    other = SheetPlan("R&D 'x' y", [["x"]], freeze=None)
+
+    path = write_plans(tmp_path, [plan, other])
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["F"]
+    assert [ws.cell(2, c).number_format for c in (1, 2, 3)] == [
+        "0.000", "0.00", "General"]
+    assert ws.cell(1, 1).number_format == "General"
+    assert ws.freeze_panes == "B3"
+    assert [shown_width(ws.column_dimensions[c].width) for c in "ABC"] == [9, 12, 30]
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["R&D 'x' y"].freeze_panes is None
+    assert wb["R&D 'x' y"].print_title_rows is None
+    with zipfile.ZipFile(path) as zf:
+        parts = book_parts(zf)
+    assert parts.sheets == {"F": "xl/worksheets/sheet1.xml",
+                            "R&D 'x' y": "xl/worksheets/sheet2.xml"}
+    assert parts.results == frozenset({"F", "R&D 'x' y"})
+
+
+@pytest.mark.parametrize("max_notes", [2_000, 10])
+def test_records_kept_by_column_plan_as_the_records_made_from_them(
+    max_notes, tmp_path, monkeypatch
+):
+    from workbooks import write_xlsx
+
+    from extractor.blocks import RecordBlock
+    from extractor.pipeline import extract_file
+    from extractor.writers import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "MAX_NOTES", max_notes)
+    rows = [["Tag", "Description", "Rated Power (kW)", "Voltage (V)", "Power Factor"]]
+    rows += [[f"P-{i}", f"Pump {i}", 1.5 + i % 7, 400, 0.85 if i % 3 else "0,8?"]
+             for i in range(300)]
+    report = extract_file(write_xlsx(tmp_path / "loads.xlsx", {"Loads": rows}))
+    made = pickle.loads(pickle.dumps(report))
+    assert any(isinstance(p, RecordBlock) for p in report.pieces("load"))
+
+    by_column = build_plan(report)[0]
+    by_record = plan_module.record_sheet("Loads", Load, made.loads)
+
+    assert by_column.rows == by_record.rows
+    assert by_column.fills == by_record.fills
+    assert by_column.notes == by_record.notes
+    assert 0 < len(by_column.notes) <= 1500

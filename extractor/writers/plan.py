@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from itertools import zip_longest
+from typing import Literal, NamedTuple, Union
 
+from ..blocks import FieldColumn, RecordBlock
 from ..records import Bus, Cable, FieldValue, Load, Record
 from ..report import Finding, Report
 
@@ -98,9 +100,9 @@ def band_color(confidence: float) -> str:
 def build_plan(report: Report) -> list[SheetPlan]:
     """Plan every result sheet of a report, in the order they are written."""
     return [
-        record_sheet("Loads", Load, report.loads),
-        record_sheet("Cables", Cable, report.cables),
-        record_sheet("Buses", Bus, report.buses),
+        _record_sheet("Loads", Load, report.pieces("load")),
+        _record_sheet("Cables", Cable, report.pieces("cable")),
+        _record_sheet("Buses", Bus, report.pieces("bus")),
         sheets_sheet(report),
         mapping_sheet(report),
         findings_sheet(report.findings),
@@ -121,34 +123,107 @@ def record_sheet(
     converted, derived or corrected) get a note: notes are costly to write
     and to open, and the JSON report keeps every source cell.
     """
-    names = record_type.field_names()
-    rows: list[list[PlanValue]] = [["Sheet", "Row", "Confidence", *names, "Source"]]
-    fills: list[Fill] = []
-    notes: dict[tuple[int, int], str] = {}
+    return _record_sheet(name, record_type, [list(records)])
 
-    for r, record in enumerate(records, start=1):
-        row: list[PlanValue] = [record.sheet, record.row, record.confidence]
-        fills.append(Fill(r, 2, band_color(record.confidence)))
-        for c, field_name in enumerate(names, start=3):
-            fv = getattr(record, field_name)
-            row.append(None if fv is None else fv.value)
-            if fv is not None:
-                fills.append(Fill(r, c, band_color(fv.confidence)))
-                notes[(r, c)] = field_note(fv)
-        row.append(record_source(record))
-        rows.append(row)
-    if len(notes) > MAX_NOTES:
-        notes = {rc: text for rc, text in notes.items()
-                 if _worth_a_look(getattr(records[rc[0] - 1], names[rc[1] - 3]))}
 
-    return _table(name, rows, fills, notes, formats={2: "0.00"})
+def _record_sheet(
+    name: str, record_type: type[Record], pieces: Sequence[RecordBlock | list[Record]]
+) -> SheetPlan:
+    """``record_sheet`` of records as a report keeps them: blocks, read by
+    column with a field value made only for a note, and lists of records."""
+    sheet = _RecordRows(record_type.field_names())
+    for piece in pieces:
+        if isinstance(piece, RecordBlock):
+            sheet.add_block(piece)
+        else:
+            sheet.add_records(piece)
+    return _table(name, sheet.rows, sheet.fills, sheet.notes(), formats={2: "0.00"})
+
+
+class _RecordRows:
+    """The rows, fills and noted values of a record sheet, record by record."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.rows: list[list[PlanValue]] = [
+            ["Sheet", "Row", "Confidence", *names, "Source"]
+        ]
+        self.fills: list[Fill] = []
+        self.filled: list[tuple[int, int, FieldValue | _BlockField]] = []
+
+    def add_records(self, records: Sequence[Record]) -> None:
+        for record in records:
+            r = len(self.rows)
+            row: list[PlanValue] = [record.sheet, record.row, record.confidence]
+            self.fills.append(Fill(r, 2, band_color(record.confidence)))
+            for c, field_name in enumerate(self.names, start=3):
+                fv = getattr(record, field_name)
+                row.append(None if fv is None else fv.value)
+                if fv is not None:
+                    self.fills.append(Fill(r, c, band_color(fv.confidence)))
+                    self.filled.append((r, c, fv))
+            row.append(record_source(record))
+            self.rows.append(row)
+
+    def add_block(self, block: RecordBlock) -> None:
+        columns = [(name, block.fields.get(name)) for name in self.names]
+        for i, sheet_row in enumerate(block.rows):
+            r = len(self.rows)
+            confidence = block.confidences[i] if block.confidences else 0.0
+            row: list[PlanValue] = [block.sheet, sheet_row, confidence]
+            self.fills.append(Fill(r, 2, band_color(confidence)))
+            source = None
+            for c, (field_name, column) in enumerate(columns, start=3):
+                value = None if column is None else column.values[i]
+                row.append(value)
+                if column is None or value is None:
+                    continue
+                self.fills.append(Fill(r, c, band_color(column.confidences[i])))
+                field = _BlockField(block, column, field_name, i)
+                self.filled.append((r, c, field))
+                source = source or field.value().cell
+            row.append(source or f"{block.sheet}!A{sheet_row}")
+            self.rows.append(row)
+
+    def notes(self) -> dict[tuple[int, int], str]:
+        filled = self.filled
+        if len(filled) > MAX_NOTES:
+            filled = [entry for entry in filled if _worth_a_look(entry[2])]
+        return {(r, c): field_note(_value(field)) for r, c, field in filled}
+
+
+class _BlockField(NamedTuple):
+    """A field of a block's record, its value made only when asked for."""
+
+    block: RecordBlock
+    column: FieldColumn
+    name: str
+    i: int
+
+    def value(self) -> FieldValue:
+        fv = self.block.field_value(self.name, self.i)
+        assert fv is not None
+        return fv
+
+
+def _value(field: FieldValue | _BlockField) -> FieldValue:
+    return field.value() if isinstance(field, _BlockField) else field
 
 
 MAX_NOTES = 2_000
 
 
-def _worth_a_look(fv: FieldValue) -> bool:
-    return fv.confidence < HIGH_CONFIDENCE or fv.source != "cell" or bool(fv.notes)
+def _worth_a_look(field: FieldValue | _BlockField) -> bool:
+    """Whether a value is doubtful, converted, derived or corrected (read
+    from its column for a block's value, which is not made for it)."""
+    if isinstance(field, FieldValue):
+        confidence, source, notes = field.confidence, field.source, field.notes
+    else:
+        column, i = field.column, field.i
+        sources = column.sources
+        source = sources if isinstance(sources, str) else sources[i]
+        confidence, notes = column.confidences[i], column.notes[i]
+    return confidence < HIGH_CONFIDENCE or source != "cell" or bool(notes)
 
 
 def field_note(fv: FieldValue) -> str:
@@ -257,15 +332,20 @@ def legend_sheet() -> SheetPlan:
 
 def column_widths(rows: Sequence[Sequence[PlanValue]]) -> list[float]:
     """A width per column from its longest text, kept between 8 and 60."""
-    widths: list[float] = []
-    for row in rows:
-        for c, value in enumerate(row):
-            text = "" if value is None else _display(value)
-            need = max((len(line) for line in text.splitlines()), default=0) + 2
-            if c == len(widths):
-                widths.append(MIN_WIDTH)
-            widths[c] = min(MAX_WIDTH, max(widths[c], float(need)))
+    widths = []
+    for column in zip_longest(*rows):
+        longest = max((_text_width(value) for value in column if value is not None),
+                      default=0)
+        widths.append(min(MAX_WIDTH, max(MIN_WIDTH, float(longest + 2))))
     return widths
+
+
+def _text_width(value: PlanValue) -> int:
+    """How many characters the longest line of a value takes."""
+    text = value if type(value) is str else _display(value)
+    if text.isprintable():  # one line
+        return len(text)
+    return max((len(line) for line in text.splitlines()), default=0)
 
 
 def _display(value: PlanValue) -> str:

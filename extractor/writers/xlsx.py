@@ -1,29 +1,73 @@
-"""The results workbook: the write-back plan carried out with openpyxl."""
+"""The results workbook: the write-back plan carried out with XlsxWriter.
+
+It reads back, in Excel and in openpyxl, as the plan says: values (text
+always as text), bold header rows, fills, notes, number formats, wrapped
+columns, widths and row heights, a frozen header row repeated on every
+printed page, landscape pages one page wide, and each sheet marked as a
+result sheet.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
-from ..package_xml import RESULT_MARK
+from ..package_xml import RESULT_MARK, parse_ref
 from ..report import Report
 from .atomic import atomic_write
-from .plan import PlanValue, SheetPlan, build_plan
+from .plan import SheetPlan, build_plan
 
 log = logging.getLogger(__name__)
 
 NOTE_AUTHOR = "excel-extract"
-BOLD = Font(name="Calibri", size=11, bold=True)
+NOTE_WIDTH = 280
+LINE_HEIGHT = 15.0
+
+# The control characters an xlsx file cannot hold (tab and line breaks it can).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+Look = tuple[bool, str | None, str | None, bool]
+"""How a cell looks: bold, fill color (RRGGBB), number format, wrapped."""
+PLAIN: Look = (False, None, None, False)
+
+
+class Looks:
+    """The workbook's cell formats, each made once, by look."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.formats: dict[Look, Format | None] = {PLAIN: None}
+
+    def format(self, look: Look) -> Format | None:
+        """The format of a look (None for the plain one), made on first use."""
+        if look in self.formats:
+            return self.formats[look]
+
+        bold, fill, number_format, wrap = look
+        properties: dict[str, object] = {"bold": bold}
+        if fill is not None:
+            properties.update(pattern=1, bg_color=f"#{fill}")
+        if number_format is not None:
+            properties["num_format"] = number_format
+        if wrap:
+            properties.update(text_wrap=True, valign="top")
+        made = self.formats[look] = self.workbook.add_format(properties)
+        return made
+
+
+class ResultSheet(NamedTuple):
+    """A worksheet being written, and the formats the workbook's sheets share."""
+
+    ws: Worksheet
+    looks: Looks
 
 
 def write_results_workbook(report: Report, path: Path | str) -> Path:
@@ -32,8 +76,13 @@ def write_results_workbook(report: Report, path: Path | str) -> Path:
     The file is written atomically: a failure leaves no partial workbook and
     an existing file at ``path`` is replaced only once the new one is whole.
     """
-    plans = build_plan(report)
-    written = write_plan(plans, path)
+    from ..pipeline import without_cycle_collection
+
+    # a plan is many small objects and no cycles: the collector need not
+    # walk the report again and again while they are made
+    with without_cycle_collection():
+        plans = build_plan(report)
+        written = write_plan(plans, path)
     log.info("wrote %s (%d sheets)", written, len(plans))
     return written
 
@@ -44,98 +93,161 @@ def write_plan(plans: Sequence[SheetPlan], path: Path | str) -> Path:
 
 
 def _save(plans: Sequence[SheetPlan], tmp: Path) -> None:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for plan in plans:
-        ws = wb.create_sheet(plan.name)
-        fill_sheet(ws, plan)
-        mark_result_sheet(ws, plan.name)
-    wb.save(tmp)
+    # rows are written in order, so each sheet's rows go to disk as they
+    # are written instead of staying in memory
+    options = {"constant_memory": True}
+    with xlsxwriter.Workbook(str(tmp), options) as workbook:
+        looks = Looks(workbook)
+        for plan in plans:
+            ws = workbook.add_worksheet(plan.name)
+            fill_sheet(ResultSheet(ws, looks), plan)
+            mark_result_sheet(workbook, plan.name)
 
 
-def mark_result_sheet(ws: Worksheet, role: str) -> None:
+def mark_result_sheet(workbook: xlsxwriter.Workbook, name: str) -> None:
     """Name the sheet as ours, as the add-in does, so it is never read as input."""
-    ws.defined_names[RESULT_MARK] = DefinedName(
-        RESULT_MARK, attr_text=f'"excel-extract:{role}"')
+    workbook.define_name(f"{name}!{RESULT_MARK}", f'="excel-extract:{name}"')
 
 
-def fill_sheet(ws: Worksheet, plan: SheetPlan) -> None:
-    """Write one plan into an empty worksheet: values, looks, notes."""
-    for r, row in enumerate(plan.rows, start=1):
-        for c, value in enumerate(row, start=1):
-            _set_value(ws.cell(row=r, column=c), value)
+def fill_sheet(sheet: ResultSheet, plan: SheetPlan) -> None:
+    """Write one plan into an empty worksheet: layout, then row by row.
 
-    for r in plan.bold_rows:
-        for cell in ws[r + 1]:
-            cell.font = BOLD
+    A row's notes are written with it: once a row is on disk, nothing more
+    can be written to it.
+    """
+    ws = sheet.ws
+    _layout(ws, plan)
+    cells = _Cells(sheet.looks, plan)
+    heights = _row_heights(plan)
+    notes: dict[int, list[tuple[int, str]]] = {}
+    for (r, c), text in sorted(plan.notes.items()):
+        notes.setdefault(r, []).append((c, text))
 
-    for f in plan.fills:
-        ws.cell(row=f.row + 1, column=f.col + 1).fill = _solid(f.color.upper())
-
-    for (r, c), text in plan.notes.items():
-        ws.cell(row=r + 1, column=c + 1).comment = _note(text)
-
-    _apply_layout(ws, plan)
-
-
-@lru_cache(maxsize=64)
-def _solid(color: str) -> PatternFill:
-    """One fill object per color: openpyxl compares styles by value, slowly."""
-    return PatternFill(fill_type="solid", start_color=color, end_color=color)
-
-
-WRAP = Alignment(wrap_text=True, vertical="top")
+    for r in range(len(plan.rows)):
+        if r in heights:
+            ws.set_row(r, heights[r])
+        cells.write_row(ws, r)
+        for c, text in notes.pop(r, ()):
+            ws.write_comment(r, c, *_note(text))
+    for r, below in sorted(notes.items()):  # notes on cells below the last row
+        for c, text in below:
+            ws.write_comment(r, c, *_note(text))
 
 
-LINE_HEIGHT = 15.0
-
-
-def _apply_layout(ws: Worksheet, plan: SheetPlan) -> None:
-    _wrap(ws, plan)
-
-    for c, width in enumerate(plan.column_widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
-
-    for c, number_format in plan.formats.items():
-        for row in ws.iter_rows(min_row=2, min_col=c + 1, max_col=c + 1):
-            row[0].number_format = number_format
+def _layout(ws: Worksheet, plan: SheetPlan) -> None:
+    """Widths, frozen panes and the printed page."""
+    for c, width in enumerate(plan.column_widths):
+        ws.set_column(c, c, width)
 
     if plan.freeze:
-        ws.freeze_panes = plan.freeze
-        ws.print_title_rows = "1:1"
+        panes = parse_ref(plan.freeze)
+        if panes and panes != (0, 0):
+            ws.freeze_panes(*panes)
+        ws.repeat_rows(0)
 
-    # Print landscape, one page wide, as many pages long as it takes.
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def _set_value(cell: Cell, value: PlanValue) -> None:
-    if not isinstance(value, str):
-        cell.value = value
-        return
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    # Text read from a workbook must stay text, even when it starts with "=".
-    cell.data_type = "s"
+    # landscape, one page wide, as many pages long as it takes
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
 
 
-def _note(text: str) -> Comment:
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+class _Cells:
+    """The cells of a plan with their formats.
+
+    Cells look as the plan says: bold rows as wide as the sheet, number
+    formats and wrapping down their columns below the header, fills where
+    the plan puts them. An empty cell with a look is written, empty, so
+    that the look shows.
+    """
+
+    def __init__(self, looks: Looks, plan: SheetPlan) -> None:
+        self.looks, self.plan = looks, plan
+        self.width = max((len(row) for row in plan.rows), default=0)
+        self.styled = max([*plan.formats, *plan.wrap], default=-1) + 1
+        self.fills: dict[int, dict[int, str]] = {}
+        for f in plan.fills:
+            self.fills.setdefault(f.row, {})[f.col] = f.color.upper()
+        self.bold = set(plan.bold_rows)
+        self.reach = max(
+            self.width, self.styled, *(max(cols) + 1 for cols in self.fills.values())
+        )
+        self.kinds: dict[tuple[bool, bool], list[Look]] = {}
+
+    def _kind(self, bold: bool, below_header: bool) -> list[Look]:
+        """The looks of a row's cells before any fill: a row's depend only
+        on whether it is bold and below the header."""
+        if (bold, below_header) not in self.kinds:
+            formats, wrap = self.plan.formats, self.plan.wrap
+            self.kinds[bold, below_header] = [
+                (bold, None, formats.get(c), c in wrap)
+                if below_header
+                else (bold, None, None, False)
+                for c in range(self.reach)
+            ]
+        return self.kinds[bold, below_header]
+
+    def write_row(self, ws: Worksheet, r: int) -> None:
+        values = self.plan.rows[r]
+        bold = r in self.bold
+        looks = self._kind(bold, r > 0)
+        fills = self.fills.get(r, {})
+        reach = max(
+            len(values),
+            self.width if bold else 0,
+            self.styled if r else 0,
+            max(fills, default=-1) + 1,
+        )
+        format_of = self.looks.format
+        for c in range(reach):
+            look = looks[c]
+            if c in fills:
+                look = (look[0], fills[c], look[2], look[3])
+            cell_format = format_of(look)
+            value = values[c] if c < len(values) else None
+            if value is None or value == "":
+                if cell_format is not None:
+                    ws.write_blank(r, c, None, cell_format)
+            else:
+                _write_value(ws, r, c, value, cell_format)
+
+
+def _write_value(
+    ws: Worksheet, r: int, c: int, value: str | float, cell_format: Format | None
+) -> None:
+    """One value, by its type: text stays text even when it starts with "="
+    or reads as a number; a number Excel cannot hold becomes ``#NUM!``."""
+    if isinstance(value, str):
+        ws.write_string(r, c, _legal(value), cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, cell_format)
+    elif math.isfinite(value):
+        ws.write_number(r, c, value, cell_format)
+    else:
+        ws.write_formula(r, c, "#NUM!", cell_format, "#NUM!")
+
+
+def _legal(text: str) -> str:
+    """The text without the control characters an xlsx file cannot hold."""
+    return text if text.isprintable() else ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def _note(text: str) -> tuple[str, dict[str, object]]:
+    text = _legal(text)
     lines = text.count("\n") + 1
-    return Comment(text, NOTE_AUTHOR, height=24 + 16 * lines, width=280)
+    size = {"author": NOTE_AUTHOR, "width": NOTE_WIDTH, "height": 24 + 16 * lines}
+    return text, size
 
 
-def _wrap(ws: Worksheet, plan: SheetPlan) -> None:
-    """Wrap long text columns, and make each row tall enough for its lines."""
+def _row_heights(plan: SheetPlan) -> dict[int, float]:
+    """Heights of the rows whose wrapped text takes more than one line."""
+    heights: dict[int, float] = {}
     if not plan.wrap:
-        return
-    for r, row in enumerate(plan.rows[1:], start=2):
+        return heights
+    for r, row in enumerate(plan.rows[1:], start=1):
         lines = 1
         for c in plan.wrap:
-            ws.cell(row=r, column=c + 1).alignment = WRAP
             text = str(row[c]) if c < len(row) and row[c] is not None else ""
             width = plan.column_widths[c] if c < len(plan.column_widths) else 10
             lines = max(lines, -(-len(text) // max(1, int(width))))
         if lines > 1:
-            ws.row_dimensions[r].height = LINE_HEIGHT * lines
+            heights[r] = LINE_HEIGHT * lines
+    return heights
