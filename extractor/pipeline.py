@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import queue
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -144,7 +146,6 @@ def without_cycle_collection() -> Iterator[None]:
 def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
     """A worker per sheet for large workbooks, this process for the rest."""
     from .parallel import plan, plan_file, sheets_from_file
-    from .sources import read_workbook
 
     layout = plan_file(path, settings.sheets, n_jobs)
     if layout.plan.parallel:
@@ -156,22 +157,100 @@ def _extract_file(path: Path, settings: Settings, n_jobs: int | None) -> Report:
         report.performance.parallel = layout.plan.reason
         return report
 
-    started = time.perf_counter()
     deadline = Deadline(settings.limits.max_seconds, str(path))
-    grids = read_workbook(str(path), sheets=list(settings.sheets) or None,
-                          limits=settings.limits)
-    read_seconds = time.perf_counter() - started
-    # from here the grids are let go sheet by sheet as each is done
-    sheets, grids.sheets = grids.sheets, []
-    count = len(sheets)
-    report = _report(grids.path, grids.format, grids.notes,
-                     _process_each(sheets, settings, release=True, deadline=deadline),
-                     settings, grids.findings)
-    report.performance.stages = {"read": round(read_seconds, 4),
+    ahead = _ReadAhead(path, settings)
+    vocab = settings.vocabulary()
+    outcomes = []
+    with deadline_in_force(deadline), ahead:
+        for grid in ahead.sheets():
+            check_deadline(grid.name)
+            outcomes.append(process_sheet(grid, vocab, settings))
+    grids = ahead.book
+    assert grids is not None
+    report = _report(grids.path, grids.format, grids.notes, outcomes, settings,
+                     grids.findings)
+    report.performance.stages = {"read": round(ahead.seconds, 4),
                                  **report.performance.stages}
-    report.performance.parallel = plan(sheets=count, file_bytes=layout.size,
-                                       n_jobs=1).reason
+    report.performance.parallel = plan(
+        sheets=len(outcomes), file_bytes=layout.size, n_jobs=1).reason + (
+        "; each sheet worked on while the next is read" if len(outcomes) > 1 else "")
     return report
+
+
+class _ReadAhead:
+    """The sheets of a workbook file, read in a thread of their own.
+
+    calamine parses a sheet without holding Python's lock, so the sheet
+    before it is worked on meanwhile: on two cores reading and extracting
+    overlap. A sheet is handed over as soon as it is read; an error in
+    reading is raised where the sheets are taken; leaving early stops the
+    reading.
+    """
+
+    def __init__(self, path: Path, settings: Settings) -> None:
+        self.path, self.settings = path, settings
+        self.book: WorkbookGrids | None = None
+        self.seconds = 0.0
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="excel-extract read",
+                                        daemon=True)
+
+    def __enter__(self) -> _ReadAhead:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        while self._thread.is_alive():  # let a reader waiting to hand over go
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self._thread.join()
+
+    def sheets(self) -> Iterator[SheetGrid]:
+        while True:
+            kind, item = self._queue.get()
+            if kind == "sheet":
+                yield item
+            elif kind == "error":
+                raise item
+            else:
+                self.book = item
+                return
+
+    def _read(self) -> None:
+        from .sources import read_workbook
+
+        started = time.perf_counter()
+        try:
+            book = read_workbook(str(self.path), sheets=list(self.settings.sheets)
+                                 or None, limits=self.settings.limits,
+                                 on_sheet=self._hand_over)
+        except _Stopped:
+            return
+        except BaseException as exc:  # raised again where the sheets are taken
+            self._put(("error", exc))
+            return
+        self.seconds = time.perf_counter() - started
+        self._put(("done", book))
+
+    def _hand_over(self, grid: SheetGrid) -> None:
+        self._put(("sheet", grid))
+
+    def _put(self, item: tuple) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+
+class _Stopped(Exception):
+    """The sheets are no longer wanted."""
 
 
 def _process_each(sheets: list[SheetGrid], settings: Settings,

@@ -17,7 +17,7 @@ import stat
 import struct
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -101,8 +101,12 @@ def read_workbook(
     *,
     limits: Limits | None = None,
     sheets: list[str] | None = None,
+    on_sheet: Callable[[SheetGrid], None] | None = None,
 ) -> WorkbookGrids:
     """Read every sheet (or those named in ``sheets``) of a workbook file.
+
+    ``on_sheet`` is given each sheet as soon as it is read, so that it can
+    be worked on while the next one is read.
 
     Values come as calamine gives them (cached results for formulas), with
     error cells as CellError, rows trimmed of trailing empty ones, and
@@ -125,8 +129,10 @@ def read_workbook(
     with engine_errors(file):
         if fmt == "csv":
             book = _read_text(file, limits, deadline, sheets)
+            for grid in book.sheets if on_sheet else ():
+                on_sheet(grid)  # type: ignore[misc]
         else:
-            book = _read_package(file, fmt, limits, deadline, sheets)
+            book = _read_package(file, fmt, limits, deadline, sheets, on_sheet)
     log.debug(
         "read %s (%s): %d sheets in %.3f s",
         file,
@@ -380,7 +386,8 @@ def _read_text(
 
 
 def _read_package(
-    file: Path, fmt: str, limits: Limits, deadline: Deadline, wanted: list[str] | None
+    file: Path, fmt: str, limits: Limits, deadline: Deadline, wanted: list[str] | None,
+    on_sheet: Callable[[SheetGrid], None] | None = None,
 ) -> WorkbookGrids:
     zf = _open_zip(file, limits) if fmt != "xls" else None
     try:
@@ -402,6 +409,8 @@ def _read_package(
             for meta in metas:
                 deadline.check(meta.name)
                 grids.append(reader.read(meta))
+                if on_sheet is not None:
+                    on_sheet(grids[-1])
             reader.finish(grids)
             notes = [_very_hidden_note(m) for m in metas if _very_hidden(m)]
     finally:
