@@ -391,18 +391,26 @@ def plot(bench: Bench, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    by_size = sorted((r for r in bench.rows if not r.name.startswith("package-")),
+                     key=lambda r: r.megabytes)
+    packages = [r for r in bench.rows if r.name.startswith("package-")]
     sizes = [r.megabytes for r in bench.rows]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.plot(sizes, [r.calamine_seconds for r in bench.rows], "o-",
-              label="python-calamine read")
-    left.plot(sizes, [r.extract_seconds for r in bench.rows], "s-",
-              label="excel-extract")
-    left.set(xlabel="workbook MB", ylabel="seconds", title="time")
-    right.plot(sizes, [r.calamine_peak_mb for r in bench.rows], "o-",
-               label="python-calamine read")
-    right.plot(sizes, [r.extract_peak_mb for r in bench.rows], "s-",
-               label="excel-extract")
-    right.set(xlabel="workbook MB", ylabel="peak MB", title="memory")
+    for axes, what, unit in ((left, "seconds", "seconds"),
+                             (right, "peak_mb", "peak MB")):
+        for reader, style in (("calamine", "o-"), ("extract", "s-")):
+            label = ("python-calamine read" if reader == "calamine"
+                     else "excel-extract")
+            axes.plot([r.megabytes for r in by_size],
+                      [getattr(r, f"{reader}_{what}") for r in by_size], style,
+                      label=label)
+            if packages:
+                axes.plot([r.megabytes for r in packages],
+                          [getattr(r, f"{reader}_{what}") for r in packages],
+                          style[0], fillstyle="none", markersize=9,
+                          label=f"{label}, many sheets")
+        axes.set(xlabel="workbook MB", ylabel=unit,
+                 title="time" if what == "seconds" else "memory")
     for axes in (left, right):
         if len(sizes) > 1 and min(sizes) > 0 and max(sizes) / min(sizes) > 20:
             axes.set_xscale("log")
