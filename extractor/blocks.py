@@ -67,6 +67,10 @@ class RecordBlock:
     rows: list[int]  # 1-based sheet row of each record
     fields: dict[str, FieldColumn] = field(default_factory=dict)
     confidences: list[float] = field(default_factory=list)
+    # filled in by the checks: the loads' derived values are in, and the
+    # record confidences are those of the finished records (no mark since)
+    derived: bool = False
+    settled: bool = False
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -97,6 +101,7 @@ class RecordBlock:
         """Lower a field's confidence and add a note to it, in place."""
         column = self.fields[name]
         column.confidences[i] = confidence
+        self.settled = False
         if note is not None and note not in column.notes[i]:
             column.notes[i] = (*column.notes[i], note)
 

@@ -24,7 +24,7 @@ from .blocks import NO_NOTES, RecordBlock, raw_text
 from .build import build_records
 from .build_columns import build_block
 from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
-                     collect_totals, run_checks)
+                     collect_totals, run_checks, settle)
 from .classify import Evidence, Verdict, classify
 from .grid import SheetGrid, SourceFinding, WorkbookGrids
 from .limits import Deadline, Limits, check_deadline, deadline_in_force
@@ -343,6 +343,7 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
                 row.role == "total" for row in table.rows) else []
             outcome.totals += collect_totals(table, grid, mapping, summed)
             outcome.derating += collect_derating(table, grid, mapping, block)
+            settle(block, settings.checks)
         else:
             records = list(build_records(table, grid, mapping, verdict)
                            if verdict.records else [])

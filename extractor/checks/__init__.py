@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 
 from ..blocks import RecordBlock
 from ..report import Finding, Report
-from .derive import derive
-from .findings import apply_findings, record_confidence
+from .derive import derive, derive_block
+from .findings import apply_findings, block_confidences, record_confidence
 from .registry import (
     Context,
     Rule,
@@ -35,9 +35,23 @@ from .totals import Derating, TotalRow, collect_derating, collect_totals
 __all__ = [
     "CheckSettings", "Context", "Derating", "Rule", "TotalRow", "apply_findings",
     "collect_derating", "collect_totals", "derive", "format_rules", "list_rules",
-    "load_check_settings", "register", "run_checks", "run_rules",
+    "load_check_settings", "register", "run_checks", "run_rules", "settle",
     "validate_rule_ids", "with_disabled",
 ]
+
+
+def settle(block: RecordBlock, settings: CheckSettings | None = None) -> None:
+    """What the checks do to each record of a block on its own, done as soon
+    as the block is built (while the next sheet is read): the loads' derived
+    values, then every record's confidence. Defaults, when asked for, are
+    filled in record by record by :func:`run_checks` instead."""
+    if getattr(settings, "apply_defaults", False):
+        return
+    if block.kind == "load":
+        derive_block(block)
+        block.derived = True
+    block.confidences = block_confidences(block)
+    block.settled = True
 
 
 def run_checks(report: Report, settings: CheckSettings | None = None, *,

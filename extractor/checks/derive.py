@@ -87,7 +87,9 @@ def derive(report: Report, settings: CheckSettings | None = None) -> None:
         report.materialize()  # defaults are filled in record by record
     for piece in report.pieces("load"):
         if isinstance(piece, RecordBlock):
-            derive_block(piece)
+            if not piece.derived:
+                derive_block(piece)
+                piece.derived = True
             continue
         for load in piece:
             if defaults:

@@ -33,7 +33,9 @@ def apply_findings(report: Report, findings: list[Finding] | None = None) -> Non
         record.confidence = record_confidence(record)
     for kind in ("load", "cable", "bus"):
         for block in report.blocks(kind):
-            block.confidences = block_confidences(block)
+            if not block.settled:
+                block.confidences = block_confidences(block)
+                block.settled = True
 
 
 def record_confidence(record: Record) -> float:
