@@ -594,3 +594,21 @@ def test_records_kept_by_column_plan_as_the_records_made_from_them(
     assert by_column.fills == by_record.fills
     assert by_column.notes == by_record.notes
     assert 0 < len(by_column.notes) <= 1500
+
+
+def test_the_json_report_is_written_record_by_record_as_json_lays_it_out(tmp_path):
+    """The streamed text is exactly json.dumps of the report's dict, for a
+    report with records kept by column and records of their own."""
+    from extractor.bench import write_schedules
+    from extractor.pipeline import extract_file
+
+    book = tmp_path / "schedules.xlsx"
+    write_schedules(book, 600)
+    report = extract_file(book, n_jobs=1)
+    assert report.blocks("load") and report.blocks("cable")
+    path = write_json_report(report, tmp_path / "report.json")
+    expected = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
+    assert path.read_text("utf-8") == expected + "\n"
+    data = json.loads(path.read_text("utf-8"))
+    assert len(data["loads"]) == 300 and data["loads"][0]["tag"]["cell"] == (
+        "Load List 1!B7")
