@@ -71,6 +71,8 @@ class RecordBlock:
     # record confidences are those of the finished records (no mark since)
     derived: bool = False
     settled: bool = False
+    # records whose fields were marked since their confidence was settled
+    touched: set[int] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -101,7 +103,7 @@ class RecordBlock:
         """Lower a field's confidence and add a note to it, in place."""
         column = self.fields[name]
         column.confidences[i] = confidence
-        self.settled = False
+        self.touched.add(i)
         if note is not None and note not in column.notes[i]:
             column.notes[i] = (*column.notes[i], note)
 
@@ -126,6 +128,13 @@ class RecordBlock:
             sums = list(map(add, sums, confs))
             counts = list(map(add, counts, filled))
         return [round(s / c, 3) if c else 0.0 for s, c in zip(sums, counts)]
+
+    def record_confidence(self, i: int, order: tuple[str, ...]) -> float:
+        """One record's mean field confidence, the fields summed in ``order``."""
+        confs = [column.confidences[i] for column in
+                 (self.fields[name] for name in order if name in self.fields)
+                 if column.values[i] is not None]
+        return round(sum(confs) / len(confs), 3) if confs else 0.0
 
     def take(self, keep: list[int]) -> RecordBlock:
         """The block of the records at ``keep`` only."""

@@ -36,6 +36,11 @@ def apply_findings(report: Report, findings: list[Finding] | None = None) -> Non
             if not block.settled:
                 block.confidences = block_confidences(block)
                 block.settled = True
+            elif block.touched:
+                order = _own_fields(RECORD_TYPES[block.kind])
+                for i in block.touched:
+                    block.confidences[i] = block.record_confidence(i, order)
+            block.touched.clear()
 
 
 def record_confidence(record: Record) -> float:
