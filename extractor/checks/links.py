@@ -12,6 +12,7 @@ Records are named by their index among the records of their kind (see
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
@@ -153,11 +154,13 @@ class Names:
     def _index(self, columns: KindColumns) -> dict[str, int | None]:
         """Each name of a record (its tag and description) with the record's
         index, or None once a second record has the name too."""
-        out: dict[str, int | None] = {}
         tags, descriptions = [self.keys(columns.values(n)) for n in NAME_FIELDS]
-        for index, (tag, description) in enumerate(zip(tags, descriptions)):
-            if tag is not None:
-                out[tag] = None if tag in out else index
-            if description is not None and description != tag:
-                out[description] = None if description in out else index
+        named = [(tag, index) for index, tag in enumerate(tags) if tag is not None]
+        named += [(description, index) for index, (description, tag)
+                  in enumerate(zip(descriptions, tags))
+                  if description is not None and description != tag]
+        out: dict[str, int | None] = dict(named)
+        for name, times in Counter(name for name, _ in named).items():
+            if times > 1:
+                out[name] = None
         return out
