@@ -254,19 +254,15 @@ class _Stopped(Exception):
 
 
 def _process_each(sheets: list[SheetGrid], settings: Settings,
-                  release: bool = False,
                   deadline: Deadline | None = None) -> list[SheetOutcome]:
-    """Process sheets in this process; ``release`` empties ``sheets`` first,
-    so that each grid is freed as soon as it is done. The deadline (the
-    time limit of the whole extraction) is checked before each sheet."""
+    """Process sheets in this process. The deadline (the time limit of the
+    whole extraction) is checked before each sheet."""
     vocab = settings.vocabulary()
-    queue = deque(sheets)
-    if release:
-        sheets.clear()
+    waiting = deque(sheets)
     outcomes = []
     with deadline_in_force(deadline):
-        while queue:
-            grid = queue.popleft()
+        while waiting:
+            grid = waiting.popleft()
             check_deadline(grid.name)
             outcomes.append(process_sheet(grid, vocab, settings))
     return outcomes

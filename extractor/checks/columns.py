@@ -152,11 +152,6 @@ class KindColumns:
         for index in indexes:
             yield index, self.record(index)
 
-    def where(self, keep: Callable[..., bool], *names: str) -> list[int]:
-        """The indexes of the records whose values of ``names`` pass ``keep``."""
-        columns = [self.values(n) for n in names]
-        return [i for i, row in enumerate(zip(*columns)) if keep(*row)]
-
 
 def sketch(model: type[R], values: dict[str, Value]) -> R:
     """A record holding only ``values``, without cells: for the functions

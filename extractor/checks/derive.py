@@ -36,6 +36,7 @@ from .electrical import (
     current_from_power,
     describe,
     load_type,
+    numbers,
     phase_count,
     usable,
 )
@@ -238,11 +239,7 @@ _NO_EFFICIENCY = "efficiency not given: taken as 1"
 
 def _numbers(block: RecordBlock, name: str) -> list[float | None]:
     values = block.values(name)
-    if values is None:
-        return [None] * len(block)
-    if set(map(type, values)) == {float}:
-        return values
-    return [float(v) if type(v) in (float, int) else None for v in values]
+    return [None] * len(block) if values is None else numbers(values)
 
 
 def _usable(value: float | None, fraction: bool) -> float | None:
