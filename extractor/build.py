@@ -16,7 +16,7 @@ from . import values as V
 from .classify import Verdict
 from .grid import Cell, SheetGrid, a1, is_blank
 from .mapping import FIELD_DIMENSION, Candidate, PhaseGroup, TableMapping
-from .records import Bus, Cable, FieldValue, Load, Record
+from .records import Bus, Cable, FieldValue, Load, Record, Value
 from .tables import Table, is_placeholder, text_of
 
 Parser = Callable[[Cell, "str | None"], V.Parsed]
@@ -167,10 +167,26 @@ def _row_unit(grid, r: int, mapping: TableMapping, cand: Candidate) -> str | Non
 
 
 def _field_value(sheet, r, cand: Candidate, name, value, unit):
-    """The field a cell fills (a kVA figure in a kW column moves) and its value.
+    """The field a cell fills (a kVA figure in a kW column moves) and its value."""
+    read = read_cell(name, value, unit, cand.confidence)
+    if read is None:
+        return None
+    name, number, conf, notes = read
+    # Built without validation: every argument is already of its type.
+    return name, FieldValue(
+        value=number, confidence=conf, cell=f"{sheet}!{a1(r, cand.column.index)}",
+        raw=_raw(value), source="cell", notes=list(notes),
+    )
 
-    Empty cells ("", "-", "N/A") fill nothing; anything else is kept, as
-    text with a low confidence when it cannot be read ("TBA" in a kW column).
+
+def read_cell(name: str, value: Cell, unit: str | None,
+              weight: float) -> tuple[str, Value, float, tuple[str, ...]] | None:
+    """The field a cell fills, its value, confidence and notes.
+
+    A kVA figure in a kW column fills the kVA field. Empty cells ("", "-",
+    "N/A") fill nothing; anything else is kept, as text with a low
+    confidence when it cannot be read ("TBA" in a kW column). ``weight`` is
+    the confidence in the column's mapping.
     """
     if is_blank(value) or V.is_empty(value):
         return None
@@ -179,17 +195,11 @@ def _field_value(sheet, r, cand: Candidate, name, value, unit):
         return None
     if name in _DIMENSION_FIELD.values() and parsed.dimension in _DIMENSION_FIELD:
         name = _DIMENSION_FIELD[parsed.dimension]
-    conf = parsed.confidence * cand.confidence if parsed.ok else min(
-        0.3, parsed.confidence)
-    notes = list(parsed.notes)
+    conf = parsed.confidence * weight if parsed.ok else min(0.3, parsed.confidence)
+    notes = parsed.notes
     if not parsed.ok:
-        notes.append(f"could not read {text_of(value)!r} as {name}; kept as text")
-    # Built without validation: every argument is already of its type.
-    return name, FieldValue(
-        value=parsed.value, confidence=round(max(0.0, min(1.0, conf)), 3),
-        cell=f"{sheet}!{a1(r, cand.column.index)}", raw=_raw(value),
-        source="cell", notes=notes,
-    )
+        notes += (f"could not read {text_of(value)!r} as {name}; kept as text",)
+    return name, parsed.value, round(max(0.0, min(1.0, conf)), 3), notes
 
 
 def _phase_sum(sheet, grid, r: int, group: PhaseGroup) -> FieldValue | None:

@@ -25,12 +25,13 @@ from .build import (
     _section_bus,
     _serial,
     parse_field,
+    read_cell,
 )
 from .classify import Verdict
 from .grid import SheetGrid, column_letter
 from .mapping import Candidate, TableMapping
 from .records import FieldValue
-from .tables import Table, text_of
+from .tables import Table
 
 MIN_ROWS = 200
 """Below this many data rows, building row by row costs too little to matter."""
@@ -192,19 +193,12 @@ def _cell_by_cell(name: str, cand: Candidate, cells: list[Any], conf: float,
 def _read_cell(name: str, value: Any, unit: str | None,
                weight: float) -> tuple | None:
     """What the row builder makes of one cell: (value, confidence, notes)."""
-    if V.is_empty(value) or (isinstance(value, str) and not value.strip()):
+    read = read_cell(name, value, unit, weight)
+    if read is None:
         return None
-    parsed = parse_field(name, value, unit)
-    if parsed.value is None:
-        return None
-    if name in _DIMENSION_FIELD.values() and parsed.dimension in _DIMENSION_FIELD \
-            and _DIMENSION_FIELD[parsed.dimension] != name:
+    if read[0] != name:
         raise _NotPlain  # a kVA figure in a kW column moves to another field
-    conf = parsed.confidence * weight if parsed.ok else min(0.3, parsed.confidence)
-    notes = tuple(parsed.notes)
-    if not parsed.ok:
-        notes += (f"could not read {text_of(value)!r} as {name}; kept as text",)
-    return parsed.value, _clamp(conf), notes
+    return read[1:]
 
 
 def _clamp(conf: float) -> float:

@@ -30,7 +30,7 @@ from .grid import SheetGrid, SourceFinding, WorkbookGrids
 from .limits import Deadline, Limits, check_deadline, deadline_in_force
 from .mapping import TableMapping, assign, candidates, column_samples
 from .overrides import Corrections, apply_columns, apply_kind
-from .records import Record
+from .records import FieldValue, Record
 from .report import ColumnMapping, Finding, Performance, Report, SheetResult
 from .tables import Table, find_tables
 from .vocabulary import Vocabulary, load_vocabulary, user_vocabulary_file
@@ -479,12 +479,7 @@ def _unreadable(records: list[Record | RecordBlock]) -> list[Finding]:
             continue
         for name, fv in rec.fields().items():
             if fv.notes and any(n.startswith("could not read") for n in fv.notes):
-                out.append(Finding(
-                    rule="unreadable-value", severity="warning", cell=fv.cell,
-                    record=rec.label(), field=name,
-                    message=f"{fv.raw!r} cannot be read as {name}; kept as text",
-                    suggestion="correct the cell or map the column to another field",
-                ))
+                out.append(_unreadable_finding(fv, rec.label(), name))
     return out
 
 
@@ -501,12 +496,16 @@ def _unreadable_in_block(block: RecordBlock) -> list[Finding]:
     out = []
     for i, _, name in sorted(found):
         fv = block.field_value(name, i)
-        out.append(Finding(
-            rule="unreadable-value", severity="warning", cell=fv.cell,
-            record=block.record(i).label(), field=name,
-            message=f"{fv.raw!r} cannot be read as {name}; kept as text",
-            suggestion="correct the cell or map the column to another field"))
+        assert fv is not None
+        out.append(_unreadable_finding(fv, block.record(i).label(), name))
     return out
+
+
+def _unreadable_finding(fv: FieldValue, label: str, name: str) -> Finding:
+    return Finding(
+        rule="unreadable-value", severity="warning", cell=fv.cell, record=label,
+        field=name, message=f"{fv.raw!r} cannot be read as {name}; kept as text",
+        suggestion="correct the cell or map the column to another field")
 
 
 def _merge(report: Report, outcome: SheetOutcome) -> None:

@@ -78,11 +78,16 @@ class Record(BaseModel):
 
     def label(self) -> str:
         """A short human name for messages and spot checks."""
-        for name in ("tag", "description"):
-            value = self.get(name)
-            if value not in (None, ""):
-                return str(value)
-        return f"{self.sheet}!row {self.row}"
+        return label_of(self.get("tag"), self.get("description"), self.sheet,
+                        self.row)
+
+
+def label_of(tag: Value, description: Value, sheet: str, row: int) -> str:
+    """A record's label: its tag, else its description, else where it is."""
+    for value in (tag, description):
+        if value not in (None, ""):
+            return str(value)
+    return f"{sheet}!row {row}"
 
 
 @cache

@@ -59,9 +59,9 @@ class KindColumns:
         """The field's value where it is a number (not a bool), as a float."""
         key = f"{name} as numbers"
         if key not in self._values:
-            values = self.values(name)
-            self._values[key] = values if set(map(type, values)) == {float} else [
-                float(v) if type(v) in (float, int) else None for v in values]
+            from .electrical import numbers
+
+            self._values[key] = numbers(self.values(name))
         return self._values[key]
 
     def forget(self, name: str) -> None:

@@ -39,6 +39,7 @@ from .electrical import (
     numbers,
     phase_count,
     usable,
+    usable_numbers,
 )
 from .settings import CheckSettings
 
@@ -171,12 +172,15 @@ def derive_block(block: RecordBlock) -> None:
     """:func:`derive` for the loads of a block, without defaults: the same
     values, confidences and notes, column by column."""
     n = len(block)
-    get = {name: _numbers(block, name) for name in _INPUTS}
-    volts_ok = [_usable(v, False) for v in get["voltage_v"]]
-    p_ok = [_usable(v, False) for v in get["rated_power_kw"]]
-    s_ok = [_usable(v, False) for v in get["rated_power_kva"]]
-    pf_ok = [_usable(v, True) for v in get["power_factor"]]
-    eff_ok = [_usable(v, True) for v in get["efficiency"]]
+    def usable_of(name: str) -> list[float | None]:
+        values = block.values(name)
+        return [None] * n if values is None else usable_numbers(name, values)
+
+    volts_ok, p_ok, s_ok, pf_ok, eff_ok = map(usable_of, (
+        "voltage_v", "rated_power_kw", "rated_power_kva", "power_factor",
+        "efficiency"))
+    given = block.values("phases")
+    phases_given = [None] * n if given is None else numbers(given)
     have = {name: block.values(name) or [None] * n
             for name in ("current_a", "rated_power_kva", "rated_power_kw")}
     current, kva, kw = _Derived(), _Derived(), _Derived()
@@ -184,7 +188,7 @@ def derive_block(block: RecordBlock) -> None:
     for i in [i for i, (c, v) in enumerate(zip(have["current_a"], volts_ok))
               if c is None and v is not None]:
         volts, s, p, pf, eff = volts_ok[i], s_ok[i], p_ok[i], pf_ok[i], eff_ok[i]
-        phases, assumed = _phases(get["phases"][i], volts)  # type: ignore[arg-type]
+        phases, assumed = _phases(phases_given[i], volts)  # type: ignore[arg-type]
         if s is not None and kva_from_cell[i]:
             names: tuple[str, ...] = ("rated_power_kva", "voltage_v")
             value = current_from_apparent(s, volts, phases)  # type: ignore[arg-type]
@@ -235,18 +239,6 @@ def derive_block(block: RecordBlock) -> None:
 _INPUTS = ("voltage_v", "rated_power_kw", "rated_power_kva", "power_factor",
            "efficiency", "phases")
 _NO_EFFICIENCY = "efficiency not given: taken as 1"
-
-
-def _numbers(block: RecordBlock, name: str) -> list[float | None]:
-    values = block.values(name)
-    return [None] * len(block) if values is None else numbers(values)
-
-
-def _usable(value: float | None, fraction: bool) -> float | None:
-    """As :func:`usable`: fractions in (0, 1], others > 0."""
-    if value is None or value <= 0 or (fraction and value > 1):
-        return None
-    return value
 
 
 def _phases(given: float | None, volts: float) -> tuple[int | None, str | None]:

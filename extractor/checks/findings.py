@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Union
 
 from ..blocks import RecordBlock
-from ..records import RECORD_TYPES, FieldValue, Record, _own_fields
+from ..records import RECORD_TYPES, FieldValue, Record, _own_fields, label_of
 from ..report import Finding, Report
 
 CONFIDENCE_CAP = {"error": 0.3, "warning": 0.55}
@@ -73,12 +73,10 @@ class _InBlock:
 
     def label(self) -> str:
         """As :meth:`Record.label`, from the block's columns."""
-        for name in ("tag", "description"):
-            values = self.block.values(name)
-            value = None if values is None else values[self.i]
-            if value not in (None, ""):
-                return str(value)
-        return f"{self.block.sheet}!row {self.block.rows[self.i]}"
+        block, i = self.block, self.i
+        tag, description = ((block.values(n) or [None] * len(block))[i]
+                            for n in ("tag", "description"))
+        return label_of(tag, description, block.sheet, block.rows[i])
 
     def mark(self, finding: Finding) -> None:
         """As :func:`_mark`, in the block."""
