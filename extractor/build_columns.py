@@ -64,7 +64,6 @@ def build_block(table: Table, grid: SheetGrid, mapping: TableMapping,
     if kind == "load":
         _source_bus(block, sections, _bus_from_metadata(table)
                     or _bus_from_title(table, grid))
-    block.confidences = block.record_confidences()
     return block.take(_kept(block))
 
 
@@ -143,14 +142,19 @@ _TEXT_FIELDS = {"tag", "description", "load_type", "duty", "starting_method",
 def _plain_texts(texts: set[str]) -> bool:
     """Whether the text reader keeps every one of these texts as it is: one
     space between words, none around, no other white space (all printable),
-    and none a word for "nothing" ("N/A")."""
-    return (all(map(str.isprintable, texts))
-            and not _BAD_SPACING.search("|".join(texts))
-            and V.EMPTY_TOKENS.isdisjoint(map(str.casefold, texts)))
+    and none a word for "nothing" ("N/A").
+
+    The texts are read joined by "|", each test once over all of them; a
+    text with "|" in it may fail a test it would pass alone, and is then
+    read cell by cell like any other."""
+    joined = "|".join(texts)
+    if not joined.isprintable() or _BAD_SPACING.search(joined):
+        return False
+    folded = f"|{joined.casefold()}|"
+    return not any(f"|{token}|" in folded for token in V.EMPTY_TOKENS)
 
 
-# Joined by "|": a space at either end of a text, or two together. (A text
-# with "| " or " |" in it is read cell by cell.)
+# A space at either end of a text, or two together.
 _BAD_SPACING = re.compile(r"^ | $|  | \||\| ")
 
 

@@ -307,7 +307,7 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
     """Find, classify, map and read every table of one sheet."""
     t0 = time.perf_counter()
     result = SheetResult(name=grid.name, visible=grid.visible)
-    outcome = SheetOutcome(result, cells=sum(len(r) for r in grid.rows))
+    outcome = SheetOutcome(result, cells=sum(map(len, grid.rows)))
     if not grid.visible and not settings.include_hidden_sheets:
         result.evidence = ["hidden sheet: not extracted"]
         return outcome

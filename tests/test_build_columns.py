@@ -108,3 +108,19 @@ def test_mixed_loads_and_cables_are_the_same_by_column(tmp_path, monkeypatch):
     report = extract_file(path, n_jobs=1)
     assert [len(b) for b in report.blocks("load") + report.blocks("cable")] \
         == [210, 210]
+
+
+@pytest.mark.parametrize(("texts", "plain"), [
+    ({"Pump 1", "Fan", "MCC-2"}, True),
+    ({"Pump 1", "N/A"}, False),  # a word for nothing
+    ({"Pump 1", "n.a."}, False),
+    ({"Pump 1", ""}, False),
+    ({"Pump  1"}, False),  # two spaces
+    ({" Pump"}, False),
+    ({"Pump "}, False),
+    ({"Pump\t1"}, False),  # not printable
+    ({"A|n/a"}, False),  # read cell by cell: safe, if slower
+    ({"A|B"}, True),
+])
+def test_a_column_of_plain_texts_is_taken_as_written(texts, plain):
+    assert build_columns._plain_texts(texts) is plain

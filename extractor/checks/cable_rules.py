@@ -12,9 +12,9 @@ with a finding is made into a record, to word it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..records import Cable, Load, Record
 from ..report import Finding, Report
@@ -22,12 +22,13 @@ from . import data
 from .ampacity import Basis, basis, rating
 from .columns import sketch
 from .electrical import (
+    LOAD_TYPE_FIELDS,
     fmt,
-    load_type,
     numbers,
     phase_count,
+    type_named,
     usable_numbers,
-    voltage_drop_pct,
+    voltage_drops,
 )
 from .registry import Context, Rule, register
 
@@ -99,6 +100,15 @@ def _circuits(context: Context) -> Circuits:
     return out
 
 
+class PerCircuit(NamedTuple):
+    """The ampacity basis of each circuit, as an index into ``bases`` (the
+    distinct ones), and the phases of each circuit's load."""
+
+    groups: list[int]
+    bases: list[Basis]
+    phases: list[int | None]
+
+
 class _Bases:
     """The ampacity basis of each circuit, and the load's phases.
 
@@ -118,33 +128,33 @@ class _Bases:
         self._bases: dict[tuple, Basis] = {}
         self._phases: dict[tuple, int | None] = {}
         self._ratings: dict[tuple, tuple[float, str] | None] = {}
-        self._per_circuit: tuple[list[Basis], list[int | None]] | None = None
+        self._per_circuit: PerCircuit | None = None
 
     @classmethod
     def of_circuits(cls, context: Context) -> _Bases:
         """The bases of the report's circuits, shared by the rules."""
         return context.columns("cable").kept("ampacity bases", lambda: cls(context))
 
-    def per_circuit(self, circuits: Circuits) -> tuple[list[Basis], list[int | None]]:
+    def per_circuit(self, circuits: Circuits) -> PerCircuit:
         """The basis and the load's phases of each circuit, in order.
 
-        The values a basis reads are grouped first, the cable's and the
-        load's each into one tuple, so that the many circuits with the same
-        values cost a lookup each."""
+        The cables with the same values a basis reads are one group, and so
+        are the loads; a basis is worked out once per pair of groups that
+        some circuit joins, the phases once per group of loads."""
         if self._per_circuit is None:
-            cable_side = list(zip(*self._texts, self._cores))
-            load_side = list(zip(self._given, self._volts))
-            bases: list[Basis] = []
-            phases: list[int | None] = []
-            known: dict[tuple, Basis] = {}
-            for cable, load in zip(circuits.cables, circuits.loads):
-                key = (cable_side[cable], load_side[load])
-                found = known.get(key)
-                if found is None:
-                    found = known[key] = self.of(cable, load)
-                bases.append(found)
-                phases.append(self.phases(load))
-            self._per_circuit = (bases, phases)
+            cable_group = _groups(zip(*self._texts, self._cores))
+            load_group = _groups(zip(self._given, self._volts))
+            pairs = [(cable_group[cable], load_group[load])
+                     for cable, load in zip(circuits.cables, circuits.loads)]
+            groups = _groups(pairs)
+            # any circuit of a group stands for it: all read the same values
+            some = dict(zip(groups, zip(circuits.cables, circuits.loads)))
+            bases = [self.of(*some[group]) for group in range(len(some))]
+            loads = [pair[1] for pair in pairs]
+            phases_of = {group: self.phases(load)
+                         for group, load in zip(loads, circuits.loads)}
+            self._per_circuit = PerCircuit(groups, bases,
+                                           [phases_of[group] for group in loads])
         return self._per_circuit
 
     def of(self, cable: int, load: int) -> Basis:
@@ -167,8 +177,16 @@ class _Bases:
             self._phases[key] = phase_count(self._load(*key))[0]
         return self._phases[key]
 
-    def rating(self, b: Basis, size: float) -> tuple[float, str] | None:
-        """:func:`ampacity.rating`, once per table column and size."""
+    def ratings(self, per: PerCircuit, sizes: list[float]
+                ) -> list[tuple[float, str] | None]:
+        """:func:`ampacity.rating` of each circuit, once per table column and
+        size."""
+        pairs = list(zip(per.groups, sizes))
+        found = {(group, size): self._rating(per.bases[group], size)
+                 for group, size in set(pairs)}
+        return [found[pair] for pair in pairs]
+
+    def _rating(self, b: Basis, size: float) -> tuple[float, str] | None:
         if b.missing:
             return None
         key = (b.conductor, b.insulation, b.loaded, b.method, size)
@@ -179,6 +197,13 @@ class _Bases:
     @staticmethod
     def _load(phases: float | None, volts: float | None) -> Load:
         return sketch(Load, {"phases": phases, "voltage_v": volts})
+
+
+def _groups(rows: Iterable[Hashable]) -> list[int]:
+    """Each row's group: rows alike are one group, numbered from 0 in the
+    order they first come."""
+    ids: dict[Hashable, int] = {}
+    return [ids.setdefault(row, len(ids)) for row in rows]
 
 
 def _runs(n: int) -> str:
@@ -196,31 +221,28 @@ class CableAmpacity(Rule):
     def check(self, report: Report, context: Context) -> list[Finding]:
         cables, loads = context.columns("cable"), context.columns("load")
         volts = numbers(loads.values("voltage_v"))
-        sheets, rows = cables.sheets(), cables.sheet_rows()
         bases = _Bases.of_circuits(context)
         every = circuits(context)
-        per_circuit, _ = bases.per_circuit(every)
-        derating = context.derating
+        per = bases.per_circuit(every)
+        factors = _factors(context, every)
         out = []
-        for b, circuit in zip(per_circuit, every):
-            cable, load, current, size, runs = circuit
+        for i, (found, factor, (cable, load, current, size, runs)) in enumerate(
+                zip(bases.ratings(per, every.sizes), factors, every)):
+            if found is not None and current <= found[0] * factor[0] * runs:
+                continue
             if (volts[load] or 0) > LOW_VOLTAGE_LIMIT:
                 continue
-            found = bases.rating(b, size)
+            b = per.bases[per.groups[i]]
             if found is None:
                 out.append(self._unchecked(
-                    Circuit(*circuit), b, cables.record_with(cable, "size_mm2"),
-                    loads.record_with(load)))
+                    Circuit(cable, load, current, size, runs), b,
+                    cables.record_with(cable, "size_mm2"), loads.record_with(load)))
                 continue
-            factor, where = _derating(
-                derating.get((sheets[cable], rows[cable])) if derating else None)
-            capacity = found[0] * factor * runs
-            if current > capacity:
-                given = loads.field_value(load, "current_a")
-                out.append(self._overload(
-                    Circuit(*circuit), b, found, factor, where, capacity,
-                    cables.record_with(cable, "size_mm2"), loads.record_with(load),
-                    given.source if given is not None else "cell"))
+            given = loads.field_value(load, "current_a")
+            out.append(self._overload(
+                Circuit(cable, load, current, size, runs), b, found, *factor,
+                found[0] * factor[0] * runs, cables.record_with(cable, "size_mm2"),
+                loads.record_with(load), given.source if given is not None else "cell"))
         return out
 
     def _overload(self, c: Circuit, b: Basis, found: tuple[float, str],
@@ -250,10 +272,25 @@ class CableAmpacity(Rule):
             "have the rating checked", severity="info")
 
 
+NO_DERATING = (1.0, "(none given)")
+
+
+def _factors(context: Context, every: Circuits) -> list[tuple[float, str]]:
+    """The derating factor written on each circuit's cable row and where,
+    if any."""
+    derating = context.derating
+    if not derating:
+        return [NO_DERATING] * len(every.cables)
+    cables = context.columns("cable")
+    sheets, rows = cables.sheets(), cables.sheet_rows()
+    return [_derating(derating.get((sheets[cable], rows[cable])))
+            for cable in every.cables]
+
+
 def _derating(given: Derating | None) -> tuple[float, str]:
     """The factor written on the cable's row and where, if any."""
     if given is None:
-        return 1.0, "(none given)"
+        return NO_DERATING
     return given.factor, f"({given.cell})"
 
 
@@ -273,24 +310,37 @@ class VoltageDrop(Rule):
         bases, limits = _Bases.of_circuits(context), _Limits(context)
         lowest = min(limits.lighting[1], limits.other[1])
         every = circuits(context)
-        per_circuit, per_phases = bases.per_circuit(every)
+        per = bases.per_circuit(every)
+        conductors = [b.conductor for b in per.bases]
+        # the circuits with all a drop needs, and what it needs
+        known = [(i, length, u, phases, conductors[group])
+                 for i, (cable, load, group, phases) in enumerate(
+                     zip(every.cables, every.loads, per.groups, per.phases))
+                 if (length := lengths[cable]) is not None
+                 and (u := volts[load]) is not None and phases is not None
+                 and conductors[group] is not None]
+        if not known:
+            return []
+        which, lengths_, volts_, phases_, conductors_ = map(list, zip(*known))
+        pfs = [factors[every.loads[i]] for i in which]
+        drops = voltage_drops(
+            [every.currents[i] for i in which], lengths_,
+            [every.sizes[i] for i in which], conductors_,
+            [assumed_pf if pf is None else pf for pf in pfs], volts_, phases_,
+            [every.runs[i] for i in which])
         out = []
-        for b, phases, circuit in zip(per_circuit, per_phases, every):
-            cable, load, current, size, runs = circuit
-            length, u = lengths[cable], volts[load]
-            if length is None or u is None or phases is None or b.conductor is None:
-                continue
-            pf = factors[load]
-            drop = voltage_drop_pct(current, length, size, b.conductor,
-                                    assumed_pf if pf is None else pf, u, phases,
-                                    runs)
+        for k, drop in enumerate(drops):
             if drop <= lowest:
                 continue
+            i = which[k]
+            cable, load = every.cables[i], every.loads[i]
             kind, limit = limits.of(load)
             if drop > limit:
                 out.append(self._finding(
-                    Circuit(*circuit), b, drop, kind, limit, length, u, phases, pf,
-                    assumed_pf, cables.record_with(cable, "length_m")))
+                    Circuit(cable, load, every.currents[i], every.sizes[i],
+                            every.runs[i]), per.bases[per.groups[i]], drop, kind,
+                    limit, lengths_[k], volts_[k], phases_[k], pfs[k], assumed_pf,
+                    cables.record_with(cable, "length_m")))
         return out
 
     def _finding(self, c: Circuit, b: Basis, drop: float, kind: str, limit: float,
@@ -315,8 +365,7 @@ class _Limits:
     """The voltage-drop limit of each load: lighting or other uses.
 
     The type is read from the type, the description and the tag, in that
-    order (:func:`electrical.load_type`); it is worked out once for each
-    type and description and, where those name no type, each tag.
+    order (:func:`electrical.load_type`).
     """
 
     def __init__(self, context: Context) -> None:
@@ -327,24 +376,19 @@ class _Limits:
         self.other = ("other uses", settings.voltage_drop_other_pct
                       or shipped["other_pct"])
         loads = context.columns("load")
-        self._columns = [loads.values(n) for n in ("load_type", "description", "tag")]
-        self._said: dict[tuple, tuple[str, str | None]] = {}
-        self._by_tag: dict[str | None, str] = {}
+        self._columns = [loads.values(n) for n in LOAD_TYPE_FIELDS]
 
     def of(self, load: int) -> tuple[str, float]:
         """The kind of use and its limit in %."""
         return self.lighting if self._kind(load) == "lighting" else self.other
 
     def _kind(self, load: int) -> str:
-        type_, description, tag = [v if isinstance(v, str) else None
-                                   for v in (col[load] for col in self._columns)]
-        key = (type_, description)
-        if key not in self._said:
-            self._said[key] = load_type(sketch(Load, {"load_type": type_,
-                                                      "description": description}))
-        kind, said = self._said[key]
-        if said is None:
-            if tag not in self._by_tag:
-                self._by_tag[tag] = load_type(sketch(Load, {"tag": tag}))[0]
-            kind = self._by_tag[tag]
-        return kind
+        """The type the first of the type, description and tag that names
+        one names (:func:`electrical.load_type`), else ``general``."""
+        for column in self._columns:
+            value = column[load]
+            if isinstance(value, str):
+                kind = type_named(value)
+                if kind is not None:
+                    return kind
+        return "general"

@@ -64,15 +64,9 @@ class KindColumns:
             self._values[key] = numbers(self.values(name))
         return self._values[key]
 
-    def forget(self, name: str) -> None:
-        """Read the field afresh next time (it was filled in)."""
-        self._values.pop(name, None)
-        self._values.pop(f"{name} as numbers", None)
-        self._kept.clear()
-
     def kept(self, name: str, make: Callable[[], T]) -> T:
         """What ``make`` works out from the columns, made once and kept for
-        the other rules that need it, until a field is forgotten."""
+        the other rules that need it."""
         if name not in self._kept:
             self._kept[name] = make()
         return self._kept[name]  # type: ignore[no-any-return]
@@ -103,6 +97,16 @@ class KindColumns:
             if name in piece.fields:
                 data[name] = piece.field_value(name, i)
         return construct(model, data)
+
+    def sheet_names(self) -> set[str]:
+        """The sheets the records are on."""
+        out: set[str] = set()
+        for piece in self.pieces:
+            if isinstance(piece, RecordBlock):
+                out.add(piece.sheet)
+            else:
+                out.update(rec.sheet for rec in piece)
+        return out
 
     def sheets(self) -> list[str]:
         """The sheet of every record."""

@@ -320,13 +320,15 @@ class _Derived:
                                  [NO_NOTES] * n, [None] * n, ["cell"] * n)
         else:
             column = _explicit(block, column)
+        values, confidences, raws = column.values, column.confidences, column.raws
+        notes_, cells, sources = column.notes, column.cells, column.sources
         for i, value in zip(self.rows, self.values):
-            column.values[i] = round(value, 3)
-            column.confidences[i] = confs[i]
-            column.raws[i] = None
-            column.notes[i] = notes[i]
-            column.cells[i] = None  # type: ignore[index]
-            column.sources[i] = "derived"  # type: ignore[index]
+            values[i] = round(value, 3)
+            confidences[i] = confs[i]
+            raws[i] = None
+            notes_[i] = notes[i]
+            cells[i] = None  # type: ignore[index]
+            sources[i] = "derived"  # type: ignore[index]
         block.fields[name] = column
 
 

@@ -104,13 +104,27 @@ def voltage_drop_pct(current_a: float, length_m: float, size_mm2: float,
                      conductor: str, pf: float, u_v: float, phases: int,
                      runs: int = 1) -> float:
     """ΔU in % of U for ``runs`` parallel conductors of ``size_mm2`` each."""
+    return voltage_drops([current_a], [length_m], [size_mm2], [conductor], [pf],
+                         [u_v], [phases], [runs])[0]
+
+
+def voltage_drops(currents: list[float], lengths: list[float], sizes: list[float],
+                  conductors: list[str], pfs: list[float], volts: list[float],
+                  phases: list[int], runs: list[int]) -> list[float]:
+    """:func:`voltage_drop_pct` of many circuits, an item of each list each."""
     cable = data.cable_data()
-    r_per_m = cable["resistivity"][conductor] / size_mm2
+    resistivity = cable["resistivity"]
     x_per_m = cable["reactance"]["ohm_per_m"]
-    sin_phi = math.sqrt(max(0.0, 1 - pf * pf))
-    b = SQRT3 if phases == 3 else 2.0
-    per_run = current_a / runs
-    return b * per_run * length_m * (r_per_m * pf + x_per_m * sin_phi) / u_v * 100
+    out = []
+    for current_a, length_m, size_mm2, conductor, pf, u_v, n, k in zip(
+            currents, lengths, sizes, conductors, pfs, volts, phases, runs):
+        r_per_m = resistivity[conductor] / size_mm2
+        sin_phi = math.sqrt(max(0.0, 1 - pf * pf))
+        b = SQRT3 if n == 3 else 2.0
+        per_run = current_a / k
+        out.append(b * per_run * length_m * (r_per_m * pf + x_per_m * sin_phi)
+                   / u_v * 100)
+    return out
 
 
 @lru_cache(maxsize=65536)
@@ -143,20 +157,29 @@ def _type_of(text: str) -> str | None:
     return None
 
 
+LOAD_TYPE_FIELDS = ("load_type", "description", "tag")
+"""The fields a load's type is read from, in order."""
+
+
 def load_type(load: Load) -> tuple[str, str | None]:
     """The load's type from data/load_defaults.toml and the word that said so.
 
     The type field is read first, then the description, then the tag; a
     load no word matches is ``general``.
     """
-    for name in ("load_type", "description", "tag"):
+    for name in LOAD_TYPE_FIELDS:
         value = load.get(name)
         if not isinstance(value, str):
             continue
-        kind = _type_of(plain(value))
+        kind = type_named(value)
         if kind is not None:
             return kind, f"{name} {value!r}"
     return "general", None
+
+
+def type_named(text: str) -> str | None:
+    """The load type a word of ``text`` names, if any."""
+    return _type_of(plain(text))
 
 
 def describe(name: str, fv: FieldValue) -> str:

@@ -74,8 +74,8 @@ class _InBlock:
     def label(self) -> str:
         """As :meth:`Record.label`, from the block's columns."""
         block, i = self.block, self.i
-        tag, description = ((block.values(n) or [None] * len(block))[i]
-                            for n in ("tag", "description"))
+        tag, description = (None if values is None else values[i] for values
+                            in map(block.values, ("tag", "description")))
         return label_of(tag, description, block.sheet, block.rows[i])
 
     def mark(self, finding: Finding) -> None:

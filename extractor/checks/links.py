@@ -12,7 +12,6 @@ Records are named by their index among the records of their kind (see
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
@@ -80,6 +79,7 @@ class Names:
 
     def __init__(self, report: Report) -> None:
         self._memo: dict[str, str | None] = {}
+        self._column_keys: dict[tuple[str, str], list[str | None]] = {}
         self._bus_columns = KindColumns(report, "bus")
         self._load_columns = KindColumns(report, "load")
 
@@ -91,12 +91,13 @@ class Names:
     def loads(self) -> dict[str, int | None]:
         return self._index(self._load_columns)
 
-    @cached_property
-    def load_rows(self) -> dict[str, dict[int, int]]:
-        """The load on each sheet row, by sheet and row."""
+    def load_rows(self, sheets: set[str]) -> dict[str, dict[int, int]]:
+        """The load on each sheet row of ``sheets``, by sheet and row."""
         out: dict[str, dict[int, int]] = {}
         loads = self._load_columns
         for index, (sheet, row) in enumerate(zip(loads.sheets(), loads.sheet_rows())):
+            if sheet not in sheets:
+                continue
             rows = out.get(sheet)
             if rows is None:
                 rows = out[sheet] = {}
@@ -109,6 +110,13 @@ class Names:
 
     def keys(self, values: list[object]) -> list[str | None]:
         return name_keys(values, self._memo)
+
+    def column_keys(self, columns: KindColumns, name: str) -> list[str | None]:
+        """The keys of a field of every record of a kind, made once."""
+        key = (columns.kind, name)
+        if key not in self._column_keys:
+            self._column_keys[key] = self.keys(columns.values(name))
+        return self._column_keys[key]
 
     def is_bus(self, value: object) -> bool:
         return self.key(value) in self.buses
@@ -127,10 +135,11 @@ class Names:
         own row of a feeder schedule, else the one load its to_ref names."""
         by_name = self.loads
         fed = [by_name.get(key) if key is not None else None
-               for key in self.keys(cables.values("to_ref"))]
-        load_rows = self.load_rows
-        if not load_rows:
+               for key in self.column_keys(cables, "to_ref")]
+        shared = cables.sheet_names() & self._load_columns.sheet_names()
+        if not shared:
             return fed
+        load_rows = self.load_rows(shared)
         places = zip(cables.sheets(), cables.sheet_rows())
         for index, (sheet, row) in enumerate(places):
             rows = load_rows.get(sheet)
@@ -154,13 +163,14 @@ class Names:
     def _index(self, columns: KindColumns) -> dict[str, int | None]:
         """Each name of a record (its tag and description) with the record's
         index, or None once a second record has the name too."""
-        tags, descriptions = [self.keys(columns.values(n)) for n in NAME_FIELDS]
+        tags, descriptions = [self.column_keys(columns, n) for n in NAME_FIELDS]
         named = [(tag, index) for index, tag in enumerate(tags) if tag is not None]
         named += [(description, index) for index, (description, tag)
                   in enumerate(zip(descriptions, tags))
                   if description is not None and description != tag]
-        out: dict[str, int | None] = dict(named)
-        for name, times in Counter(name for name, _ in named).items():
-            if times > 1:
-                out[name] = None
-        return out
+        # a record names itself at most once, so a name given twice is given
+        # by two records: its first and last records differ
+        last = dict(named)
+        first = dict(reversed(named))
+        return {name: index if first[name] == index else None
+                for name, index in last.items()}

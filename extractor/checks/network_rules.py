@@ -57,13 +57,15 @@ class DuplicateTag(Rule):
         out = []
         for kind in ("load", "cable", "bus"):
             columns = context.columns(kind)
-            keys = context.names.keys(columns.values("tag"))
-            named = [key for key in keys if key is not None]
-            if len(set(named)) == len(named):
-                continue  # no name is used twice
+            keys = context.names.column_keys(columns, "tag")
+            again = _given_twice(keys)
+            if not again:
+                continue
+            sources = columns.sources("tag")
             first: dict[str, int] = {}
-            for index, (key, source) in enumerate(zip(keys, columns.sources("tag"))):
-                if key is None or source != "cell":
+            for index in [i for i, key in enumerate(keys) if key in again]:
+                key = keys[index]
+                if sources[index] != "cell":
                     continue
                 if key in first:
                     out.append(self._again(columns.record_with(index, "tag"), kind,
@@ -133,11 +135,19 @@ class BusCycle(Rule):
             "correct the upstream bus of one of them")
 
 
+def _given_twice(keys: list[str | None]) -> set[str]:
+    """The keys at two places or more."""
+    last = dict(zip(keys, range(len(keys))))
+    first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+    return {key for key, index in last.items()
+            if key is not None and first[key] != index}
+
+
 def _unknown(columns: KindColumns, name: str, names: Names) -> list[int]:
     """The records whose reference ``name``, written (not derived), names no
     bus or load."""
     buses, loads = names.buses, names.loads
-    keys = names.keys(columns.values(name))
+    keys = names.column_keys(columns, name)
     return [index for index, (key, source)
             in enumerate(zip(keys, columns.sources(name)))
             if key and source not in (None, "derived")
