@@ -219,12 +219,16 @@ def _run_measure(mode: str, path: Path) -> dict:
 
 
 def _run_cli(path: Path, out_dir: Path) -> float:
-    """Seconds for ``excel-extract run`` from process start to results file."""
+    """Seconds for ``excel-extract run`` from process start to results file.
+
+    Python may keep the compiled modules, as it does for an installed
+    program once it has run; the benchmark runs the command once first."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "extractor.cli", "run", str(path), "-q", "--force",
          "--no-cache", "-o", str(out_dir / "bench.results.xlsx")],
-        check=True, capture_output=True,
+        check=True, capture_output=True, env=env,
     )
     return time.perf_counter() - started
 
@@ -287,6 +291,8 @@ def _bench_file(path: Path, runs: int, tmp: Path,
                 progress: Callable[[str], None]) -> Row:
     size = path.stat().st_size / 1_000_000
     reads, extracts, clis = [], [], []
+    if size <= CLI_MAX_MB:
+        _run_cli(path, tmp)  # compiles the modules, as a first run does
     for i in range(runs):
         progress(f"{path.name}: run {i + 1} of {runs}")
         reads.append(_run_measure("calamine", path))
@@ -362,7 +368,9 @@ def markdown(bench: Bench) -> str:
          "processes. *calamine* reads every sheet to Python values with "
          "python-calamine and keeps them; *extract* is the whole extraction "
          "(read, tables, mapping, records, checks). Peak memory is the resident "
-         "memory of the process and its workers, sampled."), "",
+         "memory of the process and its workers, sampled. *CLI end to end* is "
+         "`excel-extract run` from process start to the results workbook "
+         "written, with the modules compiled by an earlier run."), "",
         ("| workbook | MB | rows | records | calamine s | extract s | ratio | "
          "calamine MB | extract MB | memory ratio | records/s | CLI end to end s |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|",

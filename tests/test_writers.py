@@ -612,3 +612,21 @@ def test_the_json_report_is_written_record_by_record_as_json_lays_it_out(tmp_pat
     data = json.loads(path.read_text("utf-8"))
     assert len(data["loads"]) == 300 and data["loads"][0]["tag"]["cell"] == (
         "Load List 1!B7")
+
+
+def test_a_large_workbook_reads_back_as_a_small_one(report, tmp_path, monkeypatch):
+    """Rows streamed to disk (a large workbook) or kept until the end (a
+    small one): the same cells, fills and notes."""
+    small = openpyxl.load_workbook(
+        write_results_workbook(report, tmp_path / "small.xlsx"))
+    monkeypatch.setattr(xlsx_writer, "CONSTANT_MEMORY_CELLS", 0)
+    large = openpyxl.load_workbook(
+        write_results_workbook(report, tmp_path / "large.xlsx"))
+    assert small.sheetnames == large.sheetnames
+    for name in small.sheetnames:
+        assert values(small[name]) == values(large[name])
+        looks = [[(fill_of(c), c.comment.text if c.comment else None, c.font.b)
+                  for c in row] for ws in (small[name], large[name])
+                 for row in ws.iter_rows()]
+        half = len(looks) // 2
+        assert looks[:half] == looks[half:]

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 NOTE_AUTHOR = "excel-extract"
 NOTE_WIDTH = 280
 LINE_HEIGHT = 15.0
+CONSTANT_MEMORY_CELLS = 200_000
+"""Above this many cells, rows are written to disk as they come."""
 
 # The control characters an xlsx file cannot hold (tab and line breaks it can).
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
@@ -93,9 +95,12 @@ def write_plan(plans: Sequence[SheetPlan], path: Path | str) -> Path:
 
 
 def _save(plans: Sequence[SheetPlan], tmp: Path) -> None:
-    # rows are written in order, so each sheet's rows go to disk as they
-    # are written instead of staying in memory
-    options = {"constant_memory": True}
+    # a large workbook's rows go to disk as they are written instead of
+    # staying in memory (they are written in order); a small one is made
+    # whole in memory, with its texts shared, which is quicker
+    cells = sum(len(row) for plan in plans for row in plan.rows)
+    large = cells > CONSTANT_MEMORY_CELLS
+    options = {"constant_memory": large, "in_memory": not large}
     with xlsxwriter.Workbook(str(tmp), options) as workbook:
         looks = Looks(workbook)
         for plan in plans:
@@ -203,7 +208,9 @@ class _Cells:
                 look = (look[0], fills[c], look[2], look[3])
             cell_format = format_of(look)
             value = values[c] if c < len(values) else None
-            if value is None or value == "":
+            if type(value) is str and value:
+                ws.write_string(r, c, _legal(value), cell_format)
+            elif value is None or value == "":
                 if cell_format is not None:
                     ws.write_blank(r, c, None, cell_format)
             else:
