@@ -53,8 +53,7 @@ MIN_WIDTH = 8.0
 MAX_WIDTH = 60.0
 
 
-@dataclass(frozen=True, slots=True)
-class Fill:
+class Fill(NamedTuple):
     """A solid background color for one cell, zero-based within the sheet."""
 
     row: int
@@ -334,8 +333,10 @@ def column_widths(rows: Sequence[Sequence[PlanValue]]) -> list[float]:
     """A width per column from its longest text, kept between 8 and 60."""
     widths = []
     for column in zip_longest(*rows):
-        longest = max((_text_width(value) for value in column if value is not None),
-                      default=0)
+        # columns repeat their values: each is measured once (by type too,
+        # as True and 1 are equal but not written alike)
+        values = {(type(v), v) for v in column if v is not None}
+        longest = max((_text_width(v) for _, v in values), default=0)
         widths.append(min(MAX_WIDTH, max(MIN_WIDTH, float(longest + 2))))
     return widths
 
