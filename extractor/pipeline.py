@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .blocks import NO_NOTES, RecordBlock, raw_text
+from .blocks import RecordBlock, raw_text
 from .build import build_records
 from .build_columns import build_block
 from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
@@ -335,9 +335,9 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         if block is not None:
             records: list[Record | RecordBlock] = [block]
             # a total row needs the records it adds up; most tables have none
-            summed = block.records() if any(
-                row.role == "total" for row in table.rows) else []
-            outcome.totals += collect_totals(table, grid, mapping, summed)
+            if any(row.role == "total" for row in table.rows):
+                outcome.totals += collect_totals(table, grid, mapping,
+                                                 block.records())
             outcome.derating += collect_derating(table, grid, mapping, block)
             settle(block, settings.checks)
         else:
@@ -488,11 +488,12 @@ def _unreadable_in_block(block: RecordBlock) -> list[Finding]:
     found = []
     order = {name: k for k, name in enumerate(block.fields)}
     for name, column in block.fields.items():
-        if column.notes.count(NO_NOTES) == len(column.notes):
-            continue  # nothing was said about any of its values
-        for i, notes in enumerate(column.notes):
-            if notes and any(n.startswith("could not read") for n in notes):
-                found.append((i, order[name], name))
+        # the notes of a column are mostly the same few, shared
+        unread = {notes for notes in set(map(tuple, column.notes))
+                  if any(n.startswith("could not read") for n in notes)}
+        if unread:
+            found += [(i, order[name], name) for i, notes
+                      in enumerate(map(tuple, column.notes)) if notes in unread]
     out = []
     for i, _, name in sorted(found):
         fv = block.field_value(name, i)

@@ -20,6 +20,9 @@ from typing import Self
 log = logging.getLogger(__name__)
 
 SAMPLE_SECONDS = 0.05
+CHILDREN_SECONDS = 0.25
+"""How often the children are listed anew: listing them reads every process
+of the machine, reading their memory costs little."""
 MB = 1024 * 1024
 
 
@@ -53,6 +56,8 @@ class ResourceMonitor:
         # CPU seconds of live children (pool workers outlive the block)
         self._children_at_start: dict[int, float] = {}
         self._children_seen: dict[int, float] = {}
+        self._children: list = []
+        self._children_listed: float | None = None
 
     def __enter__(self) -> Self:
         self._started = time.perf_counter()
@@ -98,7 +103,12 @@ class ResourceMonitor:
 
         try:
             total = self._process.memory_info().rss
-            for child in self._process.children(recursive=True):
+            now = time.perf_counter()
+            listed = self._children_listed
+            if listed is None or now - listed >= CHILDREN_SECONDS:
+                self._children = self._process.children(recursive=True)
+                self._children_listed = now
+            for child in self._children:
                 try:
                     rss = child.memory_info().rss
                     times = child.cpu_times()

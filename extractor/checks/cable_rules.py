@@ -151,8 +151,8 @@ class _Bases:
             some = dict(zip(groups, zip(circuits.cables, circuits.loads)))
             bases = [self.of(*some[group]) for group in range(len(some))]
             loads = [pair[1] for pair in pairs]
-            phases_of = {group: self.phases(load)
-                         for group, load in zip(loads, circuits.loads)}
+            phases_of = {group: self.phases(load) for group, load
+                         in dict(zip(loads, circuits.loads)).items()}
             self._per_circuit = PerCircuit(groups, bases,
                                            [phases_of[group] for group in loads])
         return self._per_circuit

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..records import Record
 from ..report import Finding, Report
 from . import data
-from .electrical import fmt, number
+from .electrical import fmt
 from .registry import Context, Rule, register
 
 _UNITS = {"rated_power_kw": "kW", "rated_power_kva": "kVA", "voltage_v": "V",
