@@ -133,9 +133,11 @@ class Names:
     def loads_fed(self, cables: KindColumns) -> list[int | None]:
         """The index of the load each cable feeds: the load on the cable's
         own row of a feeder schedule, else the one load its to_ref names."""
-        by_name = self.loads
-        fed = [by_name.get(key) if key is not None else None
-               for key in self.column_keys(cables, "to_ref")]
+        wanted = self.column_keys(cables, "to_ref")
+        # only the names some cable gives are looked for, unless all are known
+        by_name = self.__dict__.get("loads") or self._index(
+            self._load_columns, set(wanted))
+        fed = [by_name.get(key) if key is not None else None for key in wanted]
         shared = cables.sheet_names() & self._load_columns.sheet_names()
         if not shared:
             return fed
@@ -160,14 +162,24 @@ class Names:
         tags = [*self._bus_columns.values("tag"), *self._load_columns.values("tag")]
         return sorted({text_of(t) for t in tags if t not in (None, "")})
 
-    def _index(self, columns: KindColumns) -> dict[str, int | None]:
+    def _index(self, columns: KindColumns,
+               among: set[str | None] | None = None) -> dict[str, int | None]:
         """Each name of a record (its tag and description) with the record's
-        index, or None once a second record has the name too."""
+        index, or None once a second record has the name too; only the
+        names ``among`` these, if given."""
         tags, descriptions = [self.column_keys(columns, n) for n in NAME_FIELDS]
-        named = [(tag, index) for index, tag in enumerate(tags) if tag is not None]
-        named += [(description, index) for index, (description, tag)
-                  in enumerate(zip(descriptions, tags))
-                  if description is not None and description != tag]
+        if among is None:
+            named = [(tag, index) for index, tag in enumerate(tags)
+                     if tag is not None]
+            named += [(description, index) for index, (description, tag)
+                      in enumerate(zip(descriptions, tags))
+                      if description is not None and description != tag]
+        else:
+            among = among - {None}
+            named = [(tag, index) for index, tag in enumerate(tags) if tag in among]
+            named += [(description, index) for index, (description, tag)
+                      in enumerate(zip(descriptions, tags))
+                      if description in among and description != tag]
         # a record names itself at most once, so a name given twice is given
         # by two records: its first and last records differ
         last = dict(named)
