@@ -10,7 +10,9 @@ directly; a finding marks a field in place.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import add
 from typing import Any
 
@@ -18,6 +20,44 @@ from .records import RECORD_TYPES, FieldValue, Record, _own_fields
 from .tables import text_of
 
 NO_NOTES: tuple[str, ...] = ()
+
+
+class Repeated(Sequence):
+    """One value ``n`` times, read as a list is, in the space of one: the
+    confidences and notes of a column read cell for cell alike. A block
+    that changes one of them makes the list first (:meth:`FieldColumn.own`)."""
+
+    __slots__ = ("value", "n")
+
+    def __init__(self, value: Any, n: int) -> None:
+        self.value, self.n = value, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self.value] * len(range(*i.indices(self.n)))
+        if not -self.n <= i < self.n:
+            raise IndexError("index out of range")
+        return self.value
+
+    def __iter__(self) -> Iterator[Any]:
+        return repeat(self.value, self.n)
+
+    def count(self, value: Any) -> int:
+        return self.n if value is self.value or value == self.value else 0
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Repeated | list):
+            return len(other) == self.n and list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Repeated({self.value!r}, {self.n})"
+
+    def __reduce__(self):
+        return Repeated, (self.value, self.n)
 
 
 class RowNote(str):
@@ -40,11 +80,18 @@ class FieldColumn:
     """
 
     values: list[Any]
-    confidences: list[float]
+    confidences: list[float] | Repeated
     raws: list[Any]
-    notes: list[tuple[str, ...] | list[str]]
+    notes: list[tuple[str, ...] | list[str]] | Repeated
     cells: str | list[str | None] | None
     sources: str | list[str] = "cell"
+
+    def own(self) -> None:
+        """Make the confidences and notes lists of their own, to be changed."""
+        if not isinstance(self.confidences, list):
+            self.confidences = list(self.confidences)
+        if not isinstance(self.notes, list):
+            self.notes = list(self.notes)
 
     def take(self, keep: list[int]) -> FieldColumn:
         """The column of the records at ``keep`` only."""
@@ -102,6 +149,7 @@ class RecordBlock:
     def mark(self, name: str, i: int, confidence: float, note: str | None) -> None:
         """Lower a field's confidence and add a note to it, in place."""
         column = self.fields[name]
+        column.own()
         column.confidences[i] = confidence
         self.touched.add(i)
         if note is not None and note not in column.notes[i]:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import values as V
-from .blocks import NO_NOTES, FieldColumn, RecordBlock
+from .blocks import NO_NOTES, FieldColumn, RecordBlock, Repeated
 from .build import (
     _DIMENSION_FIELD,
     _bus_from_metadata,
@@ -107,7 +107,7 @@ def _column(cand: Candidate, name: str, cells: list[Any]) -> FieldColumn:
     whole = _whole_column(name, cand.column.unit, cells)
     if whole is not None:
         n = len(cells)
-        return FieldColumn(whole, [conf] * n, cells, [NO_NOTES] * n,
+        return FieldColumn(whole, Repeated(conf, n), cells, Repeated(NO_NOTES, n),
                            column_letter(c))
     return _cell_by_cell(name, cand, cells, conf, column_letter(c))
 

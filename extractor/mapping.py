@@ -262,7 +262,7 @@ def _fits(check, value, unit) -> bool:
         return check(value, unit)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def _fits_once(check, kind: type, value, unit) -> bool:
     return check(value, unit)
 

@@ -124,3 +124,32 @@ def test_mixed_loads_and_cables_are_the_same_by_column(tmp_path, monkeypatch):
 ])
 def test_a_column_of_plain_texts_is_taken_as_written(texts, plain):
     assert build_columns._plain_texts(texts) is plain
+
+
+def test_a_value_repeated_reads_as_a_list_of_it():
+    from extractor.blocks import Repeated
+
+    same = Repeated(0.9, 3)
+    assert list(same) == [0.9, 0.9, 0.9] and len(same) == 3
+    assert same[2] == same[-3] == 0.9 and same[1:] == [0.9, 0.9]
+    assert same.count(0.9) == 3 and same.count(0.5) == 0
+    assert same == [0.9, 0.9, 0.9] and same != [0.9, 0.9]
+    with pytest.raises(IndexError):
+        same[3]
+    import pickle
+
+    assert pickle.loads(pickle.dumps(same)) == same
+
+
+def test_marking_a_field_of_a_whole_column_changes_that_record_only(tmp_path):
+    from extractor.blocks import Repeated
+
+    path = tmp_path / "big.xlsx"
+    write_schedules(path, 800)
+    block = next(b for b in extract_file(path).blocks("cable"))
+    column = block.fields["tag"]
+    assert isinstance(column.confidences, Repeated)
+    before = column.confidences[0]
+    block.mark("tag", 5, 0.3, "warning x: y")
+    assert column.confidences[5] == 0.3 and column.notes[5] == ("warning x: y",)
+    assert column.confidences[4] == before and column.notes[4] == ()
