@@ -103,12 +103,15 @@ class SheetReader:
         )
         return grid
 
-    def finish(self, grids: list[SheetGrid]) -> None:
-        """Findings about the workbook as a whole, once every sheet is read."""
+    def finish(self, grids: list[SheetGrid], held: bool = False) -> None:
+        """Findings about the workbook as a whole, once every sheet is read.
+
+        ``held`` says that a sheet no longer in ``grids`` as read (one handed
+        over and let go) held a value."""
         if self.parts.recalculate_on_open and self.formulas:
             if not any(f.rule == "no-cached-values" for f in self.findings):
                 self.findings.append(_recalculate_on_open())
-        if not self.failures:
+        if not self.failures and not held:
             self.findings.extend(no_data(grids))
 
     # -- one worksheet ------------------------------------------------------
@@ -260,7 +263,7 @@ def uncalculated(sheet: str, cells: list[tuple[int, int]]) -> list[SourceFinding
 
 def no_data(grids: list[SheetGrid]) -> list[SourceFinding]:
     """A finding for a workbook in which no sheet holds a value."""
-    if any(_has_values(grid.rows) for grid in grids):
+    if any(has_values(grid.rows) for grid in grids):
         return []
     if not grids:
         what = "it has no sheets"
@@ -283,7 +286,8 @@ def _emptiness(grid: SheetGrid) -> str:
     return f"{grid.name!r} is {article} {grid.kind.replace('sheet', ' sheet')}"
 
 
-def _has_values(rows: list[list[Cell]]) -> bool:
+def has_values(rows: list[list[Cell]]) -> bool:
+    """Whether any cell of the rows holds a value."""
     return any(not is_blank(value) for row in rows for value in row)
 
 

@@ -19,6 +19,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,6 +40,7 @@ from .sheet_reader import (
     SKIPPED,
     SheetReader,
     check_cells,
+    has_values,
     no_data,
     trim_trailing_rows,
 )
@@ -106,7 +108,8 @@ def read_workbook(
     """Read every sheet (or those named in ``sheets``) of a workbook file.
 
     ``on_sheet`` is given each sheet as soon as it is read, so that it can
-    be worked on while the next one is read.
+    be worked on while the next one is read; the sheets of the workbook
+    returned then come without their rows, which are not kept.
 
     Values come as calamine gives them (cached results for formulas), with
     error cells as CellError, rows trimmed of trailing empty ones, and
@@ -406,12 +409,17 @@ def _read_package(
             metas = _select_metadata(book.sheets_metadata, wanted, file)
             reader = SheetReader(file, fmt, limits, deadline, book, zf, parts, surveys)
             grids = []
+            held = False  # whether a sheet handed over held a value
             for meta in metas:
                 deadline.check(meta.name)
-                grids.append(reader.read(meta))
+                grid = reader.read(meta)
                 if on_sheet is not None:
-                    on_sheet(grids[-1])
-            reader.finish(grids)
+                    held = held or has_values(grid.rows)
+                    on_sheet(grid)
+                    # handed over, its cells are not kept here as well
+                    grid = replace(grid, rows=[])
+                grids.append(grid)
+            reader.finish(grids, held)
             notes = [_very_hidden_note(m) for m in metas if _very_hidden(m)]
     finally:
         if zf is not None:

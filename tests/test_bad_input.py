@@ -370,6 +370,23 @@ def test_an_empty_workbook_and_a_chart_only_workbook_say_so(tmp_path):
         ("no-data", "the workbook holds no values: 'Chart1' is a chart sheet")]
 
 
+def test_sheets_handed_over_are_not_kept_and_still_say_when_empty(tmp_path):
+    """Read for extraction, sheet by sheet: the rows go to the caller only,
+    and an empty workbook is still one."""
+    empty = build(tmp_path, READABLE["empty workbook"])
+    seen = []
+    book = read_workbook(empty, on_sheet=seen.append)
+    assert [(f.rule, f.message) for f in book.findings] == [
+        ("no-data", "the workbook holds no values: 'Sheet' is empty")]
+
+    full = build(tmp_path, READABLE["xlsx as csv"])
+    seen = []
+    book = read_workbook(full, on_sheet=seen.append)
+    assert seen[0].rows[1] == ["P-101", "Pump", 7.5]
+    assert [s.rows for s in book.sheets] == [[]]
+    assert not book.findings
+
+
 def test_formulas_never_calculated_are_a_finding(tmp_path):
     grids = read_workbook(build(tmp_path, READABLE["uncalculated"]))
 
