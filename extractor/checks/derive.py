@@ -226,7 +226,7 @@ def derive_block(block: RecordBlock) -> None:
                           for i in rows],
                    ("P = S·cosφ·η", ("rated_power_kva", "power_factor", *extra),
                     notes))
-    confs = {name: block.fields[name].confidences if name in block.fields
+    confs = {name: list(block.fields[name].confidences) if name in block.fields
              else [0.0] * n for name in _INPUTS}
     # the notes name the inputs' cells as they are before anything is filled
     filled = [(name, derived, derived.notes(block), derived.confidences(confs))
