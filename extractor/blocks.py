@@ -133,18 +133,21 @@ class RecordBlock:
         column = self.fields.get(name)
         if column is None or column.values[i] is None:
             return None
-        cells = column.cells
-        if isinstance(cells, str):
-            cell: str | None = f"{self.sheet}!{cells}{self.rows[i]}"
-        else:
-            cell = None if cells is None else cells[i]
         sources = column.sources
         return FieldValue(
-            value=column.values[i], confidence=column.confidences[i], cell=cell,
+            value=column.values[i], confidence=column.confidences[i],
+            cell=self.cell(column, i),
             raw=raw_text(column.raws[i]),
             source=sources if isinstance(sources, str) else sources[i],  # type: ignore[arg-type]
             notes=[n.on(self.rows[i]) if type(n) is RowNote else n
                    for n in column.notes[i]])
+
+    def cell(self, column: FieldColumn, i: int) -> str | None:
+        """The cell a column's value of record ``i`` came from."""
+        cells = column.cells
+        if isinstance(cells, str):
+            return f"{self.sheet}!{cells}{self.rows[i]}"
+        return None if cells is None else cells[i]
 
     def mark(self, name: str, i: int, confidence: float, note: str | None) -> None:
         """Lower a field's confidence and add a note to it, in place."""

@@ -153,3 +153,19 @@ def test_marking_a_field_of_a_whole_column_changes_that_record_only(tmp_path):
     block.mark("tag", 5, 0.3, "warning x: y")
     assert column.confidences[5] == 0.3 and column.notes[5] == ("warning x: y",)
     assert column.confidences[4] == before and column.notes[4] == ()
+
+
+def test_result_sheets_from_blocks_are_those_from_records(tmp_path):
+    from extractor.writers.plan import build_plan
+
+    path = tmp_path / "big.xlsx"
+    write_schedules(path, 800)
+    report = extract_file(path)
+    assert report.blocks("load") and report.blocks("cable")
+    by_column = build_plan(report)
+    report.materialize()
+    assert not report.blocks("load")
+    by_record = build_plan(report)
+    for a, b in zip(by_column, by_record, strict=True):
+        assert (a.name, a.rows, a.fills, a.notes, a.column_widths) == (
+            b.name, b.rows, b.fills, b.notes, b.column_widths)

@@ -165,22 +165,31 @@ class _RecordRows:
             self.rows.append(row)
 
     def add_block(self, block: RecordBlock) -> None:
-        columns = [(name, block.fields.get(name)) for name in self.names]
+        columns = [(name, column, list(column.confidences))
+                   for name, column in zip(self.names, map(block.fields.get,
+                                                           self.names))
+                   if column is not None]
+        places = {name: c for c, name in enumerate(self.names, start=3)}
+        colors: dict[float, str] = {}  # a block's confidences are a few
         for i, sheet_row in enumerate(block.rows):
             r = len(self.rows)
             confidence = block.confidences[i] if block.confidences else 0.0
             row: list[PlanValue] = [block.sheet, sheet_row, confidence]
+            row += [None] * len(self.names)
             self.fills.append(Fill(r, 2, band_color(confidence)))
             source = None
-            for c, (field_name, column) in enumerate(columns, start=3):
-                value = None if column is None else column.values[i]
-                row.append(value)
-                if column is None or value is None:
+            for field_name, column, confidences in columns:
+                value = column.values[i]
+                if value is None:
                     continue
-                self.fills.append(Fill(r, c, band_color(column.confidences[i])))
-                field = _BlockField(block, column, field_name, i)
-                self.filled.append((r, c, field))
-                source = source or field.value().cell
+                c = places[field_name]
+                row[c] = value
+                color = colors.get(confidences[i])
+                if color is None:
+                    color = colors[confidences[i]] = band_color(confidences[i])
+                self.fills.append(Fill(r, c, color))
+                self.filled.append((r, c, _BlockField(block, column, field_name, i)))
+                source = source or block.cell(column, i)
             row.append(source or f"{block.sheet}!A{sheet_row}")
             self.rows.append(row)
 
