@@ -120,6 +120,9 @@ class RecordBlock:
     settled: bool = False
     # records whose fields were marked since their confidence was settled
     touched: set[int] = field(default_factory=set)
+    # the findings of the rules on single records, by rule, until the checks
+    # of the whole report take them
+    findings: dict[str, list] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)

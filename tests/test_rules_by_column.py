@@ -234,3 +234,44 @@ def test_what_is_kept_is_made_once():
         kept = columns.kept("sizes", lambda: made.append(1) or columns.values("size_mm2"))
     assert made == [1]
     assert kept == [4.0, 6.0, 10.0]
+
+
+# ---- rules on single records, run as each block is built -------------------------
+
+
+def test_rules_on_single_records_find_the_same_block_by_block():
+    """Found in each block as it is built or in the whole report at the end:
+    the same findings, in the same order (kind by kind, record by record)."""
+    from extractor.checks import run_rules, settle
+
+    def report_of() -> Report:
+        report = Report(source="test")
+        report.add("load", block_of([
+            record(Load, "L1", 2, tag="P-1", power_factor=1.3, quantity=0.5,
+                   voltage_v=400.0, rated_power_kw=-2.0),
+            record(Load, "L1", 3, tag="P-2", efficiency=0.0, voltage_v=401.0)]))
+        report.add("cable", [record(Cable, "C", 2, tag="C-1", cores=2.5,
+                                    length_m=0.0)])
+        report.add("load", [record(Load, "L2", 4, tag="P-3", voltage_v=415.0,
+                                   rated_power_kw=9000.0, phases=3)])
+        report.add("cable", block_of([
+            record(Cable, "C2", 5, tag="C-2", runs=0.0, size_mm2=-4.0),
+            record(Cable, "C2", 6, tag="C-3", cores=3)]))
+        return report
+
+    whole = report_of()
+    at_the_end = [(f.rule, f.cell, f.message) for f in run_rules(whole)]
+
+    ahead = report_of()
+    blocks = [b for kind in ("load", "cable") for b in ahead.blocks(kind)]
+    for block in blocks:
+        settle(block)
+        assert block.findings  # found as the block was settled
+    block_by_block = [(f.rule, f.cell, f.message) for f in run_rules(ahead)]
+
+    assert block_by_block == at_the_end
+    assert not any(block.findings for block in blocks)  # taken
+    rules = [rule for rule, _, _ in at_the_end]
+    assert rules.index("whole-count") < rules.index("nominal-voltage")
+    cells = [cell for rule, cell, _ in at_the_end if rule == "whole-count"]
+    assert cells == ["C!C2", "C2!C5", "L1!D2"]  # cables first, then loads

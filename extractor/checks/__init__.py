@@ -23,6 +23,7 @@ from .findings import apply_findings, block_confidences, record_confidence
 from .registry import (
     Context,
     Rule,
+    block_findings,
     format_rules,
     list_rules,
     register,
@@ -43,8 +44,9 @@ __all__ = [
 def settle(block: RecordBlock, settings: CheckSettings | None = None) -> None:
     """What the checks do to each record of a block on its own, done as soon
     as the block is built (while the next sheet is read): the loads' derived
-    values, then every record's confidence. Defaults, when asked for, are
-    filled in record by record by :func:`run_checks` instead."""
+    values, every record's confidence, and the findings of the rules on
+    single records. Defaults, when asked for, are filled in record by
+    record by :func:`run_checks` instead, and the rules run there."""
     if getattr(settings, "apply_defaults", False):
         return
     if block.kind == "load":
@@ -52,6 +54,10 @@ def settle(block: RecordBlock, settings: CheckSettings | None = None) -> None:
         block.derived = True
     block.confidences = block_confidences(block)
     block.settled = True
+    try:
+        block.findings = block_findings(block, settings)
+    except Exception:  # noqa: BLE001 - found again with the whole report, and said there
+        block.findings = {}
 
 
 def run_checks(report: Report, settings: CheckSettings | None = None, *,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rapidfuzz import process
 
+from ..blocks import RecordBlock
 from ..errors import ConfigurationError
 from ..records import Record
 from ..report import Finding, Report, Severity
@@ -60,11 +61,20 @@ class Context:
 
 
 class Rule:
-    """One engineering check."""
+    """One engineering check.
+
+    A rule that is ``per_record`` finds what it finds in a record from that
+    record alone (and the settings), visiting the records of its ``kinds``
+    kind by kind, in that order, and each kind's records in order. Such a
+    rule is run on each block of records as soon as the block is built
+    (:func:`block_findings`), while the next sheet is read.
+    """
 
     id: ClassVar[str] = ""
     severity: ClassVar[Severity] = "warning"
     explanation: ClassVar[str] = ""
+    per_record: ClassVar[bool] = False
+    kinds: ClassVar[tuple[str, ...]] = ()
 
     def check(self, report: Report, context: Context) -> list[Finding]:
         """Every finding of this rule in the report."""
@@ -137,11 +147,45 @@ def run_rules(report: Report, disabled: Iterable[str] = (),
     for rule in list_rules():
         if rule.id not in off:
             findings.extend(_run_one(rule, report, context))
+    for kind in ("load", "cable", "bus"):
+        for block in report.blocks(kind):
+            block.findings.clear()  # taken
     return findings
+
+
+def block_findings(block: RecordBlock,
+                   settings: CheckSettings | None = None) -> dict[str, list[Finding]]:
+    """What each per-record rule not switched off finds in one block."""
+    settings = settings or CheckSettings()
+    report = Report(source="")
+    report.add(block.kind, block)
+    context = Context(report, settings)
+    return {rule.id: rule.check(report, context) for rule in list_rules()
+            if rule.per_record and block.kind in rule.kinds
+            and rule.id not in settings.disabled_rules}
+
+
+def _by_piece(rule: Rule, report: Report, settings: CheckSettings) -> list[Finding]:
+    """A per-record rule's findings, kind by kind and piece by piece: those
+    found in a block when it was built, else found now."""
+    out: list[Finding] = []
+    for kind in rule.kinds:
+        for piece in report.pieces(kind):
+            if not len(piece):
+                continue
+            found = getattr(piece, "findings", {}).get(rule.id)
+            if found is None:
+                alone = Report(source=report.source)
+                alone.add(kind, piece)
+                found = rule.check(alone, Context(alone, settings))
+            out += found
+    return out
 
 
 def _run_one(rule: Rule, report: Report, context: Context) -> list[Finding]:
     try:
+        if rule.per_record:
+            return _by_piece(rule, report, context.settings)
         return rule.check(report, context)
     except Exception as exc:  # a broken rule must not lose the extraction
         log.exception("rule %s failed on %s", rule.id, report.source)

@@ -33,7 +33,8 @@ class _FractionRange(Rule):
     """A fraction of one, in (0, 1]."""
 
     field_name = ""
-    kinds: tuple[str, ...] = ("load",)
+    kinds = ("load",)
+    per_record = True
     hint = ""
 
     def check(self, report: Report, context: Context) -> list[Finding]:
@@ -89,6 +90,8 @@ _POSITIVE = {
 class PositiveValue(Rule):
     id = "positive-value"
     severity = "error"
+    kinds = tuple(_POSITIVE)
+    per_record = True
     explanation = ("Powers, voltages, currents, lengths and sizes are positive; "
                    "a negative one is an error, a zero one a warning.")
 
@@ -122,6 +125,8 @@ _COUNTS = {"cable": ("cores", "runs"), "load": ("quantity",)}
 class WholeCount(Rule):
     id = "whole-count"
     severity = "error"
+    kinds = tuple(_COUNTS)
+    per_record = True
     explanation = "Cores, parallel runs and quantities are whole numbers, 1 or more."
 
     def check(self, report: Report, context: Context) -> list[Finding]:
@@ -154,6 +159,8 @@ def _close(volts: float, listed: float, tolerance: float) -> bool:
 class NominalVoltage(Rule):
     id = "nominal-voltage"
     severity = "warning"
+    kinds = ("load", "bus")
+    per_record = True
     explanation = ("A voltage is a nominal voltage of IEC 60038 (within 1 %); "
                    "the legacy 220/380/415/440 V are noted for information.")
 
@@ -164,7 +171,7 @@ class NominalVoltage(Rule):
         nominal = sorted([*table["nominal"], *settings.extra_nominal_voltages])
         out = []
         off: dict[float, bool] = {}  # by voltage: schedules repeat a few
-        for kind in ("load", "bus"):
+        for kind in self.kinds:
             cols = context.columns(kind)
             values = cols.numbers("voltage_v")
             for volts in set(values):
@@ -206,6 +213,8 @@ class NominalVoltage(Rule):
 class VoltageForPower(Rule):
     id = "voltage-for-power"
     severity = "warning"
+    kinds = ("load",)
+    per_record = True
     explanation = ("A load's power is plausible for its voltage (a 2,500 kW load "
                    "at 230 V or a 9.5 kW load at 11 kV is not).")
 
