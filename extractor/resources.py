@@ -23,6 +23,9 @@ SAMPLE_SECONDS = 0.05
 CHILDREN_SECONDS = 0.25
 """How often the children are listed anew: listing them reads every process
 of the machine, reading their memory costs little."""
+IDLE_CPU_SECONDS = 0.02
+"""CPU time a child alive before the block may use in it and still count as
+idle: a waiting pool worker wakes now and then for a few milliseconds."""
 MB = 1024 * 1024
 
 
@@ -117,7 +120,7 @@ class ResourceMonitor:
                 cpu = times.user + times.system
                 self._children_seen[child.pid] = cpu
                 # an idle pool worker left from earlier work is not ours
-                if cpu > self._children_at_start.get(child.pid, -1.0):
+                if cpu > self._children_at_start.get(child.pid, -1.0) + IDLE_CPU_SECONDS:
                     total += rss
             return total
         except psutil.Error as exc:  # pragma: no cover - the process is ours

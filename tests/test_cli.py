@@ -54,6 +54,20 @@ def test_existing_results_need_force(tmp_path, capsys):
     assert out.read_bytes()[:2] == b"PK"
 
 
+def test_a_file_with_no_electrical_table_is_read_with_a_warning(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello, world\n", encoding="utf-8")
+
+    assert main(["run", str(notes), "-q"]) == 0
+
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"warning: {notes}: no load list, cable schedule or "
+                          "board schedule found; check that this is the file meant")
+    assert (tmp_path / "notes.results.xlsx").is_file()
+    assert main(["run", str(SAMPLE), "-o", str(tmp_path / "s.xlsx"), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_output_never_replaces_the_input(tmp_path, capsys):
     book = tmp_path / "b.xlsx"
     book.write_bytes(SAMPLE.read_bytes())

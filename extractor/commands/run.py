@@ -23,13 +23,15 @@ def add_parser(sub, common) -> None:
         "never modified.", epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run.add_argument("book", type=Path, help="the workbook or CSV file to read")
+    run.add_argument("book", type=Path, help="the workbook (.xlsx .xlsm .xlsb .xls .ods) or "
+                     "delimited text file (.csv .tsv .txt) to read")
     run.add_argument("-o", "--output", type=Path,
                      help="results workbook to write (default: next to BOOK)")
     run.add_argument("--json", type=Path, metavar="REPORT.json",
                      help="also write the full report as JSON")
     run.add_argument("--csv", type=Path, metavar="FOLDER",
-                     help="also write loads.csv, cables.csv and buses.csv here")
+                     help="also write BOOK.loads.csv, BOOK.cables.csv and "
+                     "BOOK.buses.csv into this folder")
     run.add_argument("--no-xlsx", action="store_true",
                      help="do not write the results workbook")
     run.add_argument("--vocabulary", type=Path, action="append", default=[],
@@ -97,13 +99,22 @@ def _corrections(results: Path, book: Path, settings, args):
 
 
 def exit_code(report) -> int:
-    """0, or PARTIAL (with a line per skipped sheet) if some sheets were not read."""
+    """0, or PARTIAL (with a line per skipped sheet) if some sheets were not read.
+
+    A workbook read without a single load, cable or bus gets a warning too:
+    the file may not be the one meant, or its tables need a vocabulary.
+    """
     from ..sheet_reader import SKIPPED
 
     skipped = [f for f in report.findings if f.rule == SKIPPED]
     for finding in skipped:
         print(f"warning: {report.source} [{finding.cell}]: {finding.message}",
               file=sys.stderr)
+    if not any(report.count(kind) for kind in ("load", "cable", "bus")):
+        print(f"warning: {report.source}: no load list, cable schedule or board "
+              "schedule found; check that this is the file meant, and see the "
+              "Sheets sheet of the results for how each sheet was read (headers "
+              "of your own can be taught with --vocabulary)", file=sys.stderr)
     return PARTIAL if skipped else 0
 
 
