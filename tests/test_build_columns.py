@@ -169,3 +169,20 @@ def test_result_sheets_from_blocks_are_those_from_records(tmp_path):
     for a, b in zip(by_column, by_record, strict=True):
         assert (a.name, a.rows, a.fills, a.notes, a.column_widths) == (
             b.name, b.rows, b.fills, b.notes, b.column_widths)
+
+
+def test_csv_from_blocks_is_that_from_records(tmp_path):
+    from extractor.writers.csv_export import write_csv
+
+    path = tmp_path / "big.xlsx"
+    write_schedules(path, 800)
+    report = extract_file(path)
+    assert report.blocks("load") and report.blocks("cable")
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    by_column = [p.read_bytes() for p in write_csv(report, tmp_path / "a", "big")]
+    report.materialize()
+    assert not report.blocks("load")
+    by_record = [p.read_bytes() for p in write_csv(report, tmp_path / "b", "big")]
+    assert by_column == by_record
+    assert [len(b.splitlines()) for b in by_column] == [
+        report.count(k) + 1 for k in ("load", "cable", "bus")]

@@ -596,11 +596,16 @@ def test_records_kept_by_column_plan_as_the_records_made_from_them(
     assert 0 < len(by_column.notes) <= 1500
 
 
-def test_the_json_report_is_written_record_by_record_as_json_lays_it_out(tmp_path):
+def test_the_json_report_is_written_record_by_record_as_json_lays_it_out(
+        tmp_path, monkeypatch):
     """The streamed text is exactly json.dumps of the report's dict, for a
-    report with records kept by column and records of their own."""
+    report with records kept by column (written a few records at a time)
+    and records of their own, notes, nulls and odd numbers included."""
     from extractor.bench import write_schedules
     from extractor.pipeline import extract_file
+    from extractor.writers import json_report
+
+    monkeypatch.setattr(json_report, "CHUNK_RECORDS", 7)
 
     book = tmp_path / "schedules.xlsx"
     write_schedules(book, 600)
@@ -610,6 +615,14 @@ def test_the_json_report_is_written_record_by_record_as_json_lays_it_out(tmp_pat
     expected = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
     assert path.read_text("utf-8") == expected + "\n"
     data = json.loads(path.read_text("utf-8"))
+    assert sum(bool(fv["notes"]) for record in data["loads"] for name, fv in
+               record.items() if isinstance(fv, dict)) > 100
+    assert any(fv["raw"] is None for record in data["loads"] for fv in
+               record.values() if isinstance(fv, dict))
+    for value, text in [(float("nan"), "NaN"), (float("-inf"), "-Infinity"),
+                        (1e-7, "1e-07"), (True, "true"), (3, "3"), ("é\n", '"é\\n"')]:
+        assert json_report._scalar(value) == text == json.dumps(
+            value, ensure_ascii=False)
     assert len(data["loads"]) == 300 and data["loads"][0]["tag"]["cell"] == (
         "Load List 1!B7")
 
