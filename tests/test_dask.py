@@ -17,7 +17,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" / "sample_pr
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as local:
+                                  dashboard_address=":0") as local:
         yield local
 
 

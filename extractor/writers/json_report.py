@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..blocks import RecordBlock, RowNote, raw_text
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 RECORD_KEYS = {"sheet", "row", "confidence"}
 CHUNK_RECORDS = 2048
-"""Records of a block whose text is made field by field at once."""
+"""Records of a block made column by column at once."""
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -50,17 +50,24 @@ def record_to_dict(record: Record) -> dict[str, Any]:
 
 
 def write_json_report(report: Report, path: Path | str) -> Path:
-    """Write the report as indented UTF-8 JSON at ``path``, atomically.
+    """Write the report as UTF-8 JSON at ``path``, atomically.
 
-    The same text as ``json.dumps(report_to_dict(report), indent=2)``,
-    written record by record: a large report's records are never all held
-    as dicts at once, and those kept by column are read from their columns.
+    The data of :func:`report_to_dict`, a record (sheet, mapping, finding)
+    a line, written record by record: a large report's records are never
+    all held as dicts at once, and those kept by column are read from their
+    columns.
     """
+    from ..pipeline import without_cycle_collection
+
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8", newline="\n") as out:
             _write_report(report, out)
 
-    written = atomic_write(path, write)
+    # the dicts of the records have no cycles: the collector need not walk
+    # the report again and again while they are made
+    with without_cycle_collection():
+        written = atomic_write(path, write)
+
     log.info("wrote %s", written)
     return written
 
@@ -73,7 +80,7 @@ def _write_report(report: Report, out: TextIO) -> None:
         out.write(f"  {_dumps(key)}: {_dumps(value)},\n")
     for key, kind in (("loads", "load"), ("cables", "cable"), ("buses", "bus")):
         out.write(f"  {_dumps(key)}: ")
-        _write_list(out, _record_texts(report, kind))
+        _write_list(out, _record_dicts(report, kind))
         out.write(",\n")
     tail = {
         "sheets": [s.model_dump(mode="json") for s in report.sheets],
@@ -93,125 +100,67 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _write_list(out: TextIO, items: Iterator[dict[str, Any]] | Iterator[str]) -> None:
-    """A list at the second level of indentation, as json.dumps lays it out;
-    its items are dicts, or texts already laid out by :func:`_record_text`."""
+def _write_list(out: TextIO, items: Iterator[dict[str, Any]]) -> None:
+    """A list at the second level of indentation, one item a line.
+
+    Each item is compact JSON from the standard encoder, which runs in C
+    only when it does not indent: a large report has millions of fields."""
     first = next(items, None)
     if first is None:
         out.write("[]")
         return
-    out.write("[\n")
-    out.write(_indented(first))
+    out.write("[\n    ")
+    out.write(_dumps(first))
     for item in items:
-        out.write(",\n")
-        out.write(_indented(item))
+        out.write(",\n    ")
+        out.write(_dumps(item))
     out.write("\n  ]")
 
 
-def _indented(item: dict[str, Any] | str) -> str:
-    if isinstance(item, str):
-        return item
-    text = json.dumps(item, indent=2, ensure_ascii=False)
-    return "    " + text.replace("\n", "\n    ")
-
-
-_string = getattr(json.encoder, "c_encode_basestring", None) or \
-    json.encoder.py_encode_basestring
-
-
-def _scalar(value: Any) -> str:
-    """A field's value, confidence, cell, raw or source as json.dumps writes it."""
-    kind = type(value)
-    if kind is str:
-        return _string(value)
-    if kind is float:
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        return float.__repr__(value)
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _record_text(sheet: str, row: int, confidence: float,
-                 fields: Iterator[str]) -> str:
-    """One record as :func:`record_to_dict` then json.dumps would lay it out
-    in the list of its kind, its fields laid out by :func:`_field_text`."""
-    return (f'    {{\n      "sheet": {_string(sheet)},\n      "row": {row},\n'
-            f'      "confidence": {_scalar(confidence)}{"".join(fields)}\n    }}')
-
-
-def _field_text(name: str, value: Any, confidence: str, cell: str | None,
-                raw: str | None, source: str, notes: list[str] | tuple[str, ...]) -> str:
-    """A filled field of a record, its confidence already written.
-
-    The JSON encoder indents in Python, one call per item; a large report
-    has millions of field values, so the layout is written directly."""
-    if notes:
-        listed = ",\n          ".join(map(_string, notes))
-        notes_text = f"[\n          {listed}\n        ]"
-    else:
-        notes_text = "[]"
-    return (f',\n      "{name}": {{\n        "value": {_scalar(value)},\n'
-            f'        "confidence": {confidence},\n'
-            f'        "cell": {_scalar(cell)},\n        "raw": {_scalar(raw)},\n'
-            f'        "source": {_string(source)},\n        "notes": {notes_text}\n'
-            '      }')
-
-
-def _record_texts(report: Report, kind: str) -> Iterator[str]:
-    """Each record of a kind as :func:`_record_text` lays it out, in order."""
+def _record_dicts(report: Report, kind: str) -> Iterator[dict[str, Any]]:
+    """:func:`record_to_dict` of each record of a kind, in order."""
     for piece in report.pieces(kind):
         if isinstance(piece, RecordBlock):
-            yield from _block_texts(piece)
-            continue
-        for record in piece:
-            yield _record_text(record.sheet, record.row, record.confidence, (
-                _field_text(name, fv.value, _scalar(fv.confidence), fv.cell, fv.raw,
-                            fv.source, fv.notes)
-                for name, fv in record.fields().items()))
+            yield from _block_dicts(piece)
+        else:
+            yield from map(record_to_dict, piece)
 
 
-def _block_texts(block: RecordBlock) -> Iterator[str]:
-    """Each record of a block as :func:`_record_text` lays it out, its
-    fields written column by column."""
+def _block_dicts(block: RecordBlock) -> Iterator[dict[str, Any]]:
+    """:func:`record_to_dict` of each record of a block, made column by
+    column, a chunk of records at a time."""
     names = [n for n in _own_fields(RECORD_TYPES[block.kind]) if n in block.fields]
     confidences = block.confidences or [0.0] * len(block)
-    written: dict[float, str] = {}  # a block has few distinct confidences
     for start in range(0, len(block), CHUNK_RECORDS):
         stop = min(start + CHUNK_RECORDS, len(block))
-        columns = [_column_texts(block, name, start, stop, written) for name in names]
+        columns = [(name, _column_dicts(block, name, start, stop)) for name in names]
         for i in range(start, stop):
-            yield _record_text(block.sheet, block.rows[i], confidences[i],
-                               [texts[i - start] for texts in columns
-                                if texts[i - start]])
+            out: dict[str, Any] = {"sheet": block.sheet, "row": block.rows[i],
+                                   "confidence": confidences[i]}
+            for name, fields in columns:
+                field_dict = fields[i - start]
+                if field_dict is not None:
+                    out[name] = field_dict
+            yield out
 
 
-def _column_texts(block: RecordBlock, name: str, start: int, stop: int,
-                  written: dict[float, str]) -> list[str]:
-    """Records' :func:`_field_text` of one field, "" where they have none."""
+def _column_dicts(block: RecordBlock, name: str, start: int,
+                  stop: int) -> list[dict[str, Any] | None]:
+    """One field of records ``start`` to ``stop`` as :meth:`FieldValue.model_dump`
+    gives it, None where a record has none."""
     column = block.fields[name]
-    texts = []
-    sources = column.sources
-    values = column.values
+    sources, values = column.sources, column.values
+    dicts: list[dict[str, Any] | None] = []
     for i in range(start, stop):
         value = values[i]
         if value is None:
-            texts.append("")
+            dicts.append(None)
             continue
-        confidence = column.confidences[i]
-        conf_text = written.get(confidence)
-        if conf_text is None:
-            conf_text = written[confidence] = _scalar(confidence)
         row = block.rows[i]
-        texts.append(_field_text(
-            name, value, conf_text, block.cell(column, i), raw_text(column.raws[i]),
-            sources if isinstance(sources, str) else sources[i],
-            [n.on(row) if type(n) is RowNote else n for n in column.notes[i]]))
-    return texts
+        dicts.append({
+            "value": value, "confidence": column.confidences[i],
+            "cell": block.cell(column, i), "raw": raw_text(column.raws[i]),
+            "source": sources if isinstance(sources, str) else sources[i],
+            "notes": [n.on(row) if type(n) is RowNote else n
+                      for n in column.notes[i]]})
+    return dicts
