@@ -19,10 +19,12 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import ExtractError, InputError, OutputError
+from .engine_errors import one_line
+from .errors import ConfigurationError, ExtractError, InputError, OutputError
 from .sources import WORKBOOK_SUFFIXES
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 INPUT_SUFFIXES = frozenset(WORKBOOK_SUFFIXES) | {".csv"}
 RESULTS_SUFFIX = ".results.xlsx"
+DASK_CONNECT_SECONDS = 10
 SUMMARY_COLUMNS = ("path", "status", "loads", "cables", "buses", "confidence",
                    "seconds", "error", "output", "cache")
 
@@ -105,6 +108,20 @@ def _expand(argument: str) -> Iterator[Path]:
     elif path.exists():
         yield path  # named on purpose: tried whatever its suffix
     return
+
+
+def roots(arguments: Sequence[str | Path]) -> list[Path]:
+    """The folders whose structure the results keep: each folder named, and
+    the fixed part of each glob pattern (``project`` of ``project/**/*.xlsx``)."""
+    found = []
+    for argument in map(str, arguments):
+        path = Path(argument).expanduser()
+        if glob.has_magic(argument):
+            fixed = takewhile(lambda part: not glob.has_magic(part), path.parts)
+            found.append(Path(*fixed))
+        elif path.is_dir():
+            found.append(path)
+    return found
 
 
 def _workbooks_in(folder: Path) -> Iterator[Path]:
@@ -228,13 +245,28 @@ def _map(fn: Callable, calls: Iterable[tuple], count: int, n_jobs: int,
                             return_as="generator_unordered")(tasks)
         return
 
-    from dask.distributed import Client
-
-    with Client(scheduler) as client, parallel_config(backend="dask"):
+    with _dask_client(scheduler) as client, parallel_config(backend="dask"):
         log.info("batch on the Dask cluster at %s (%d workers)", scheduler,
                  len(client.scheduler_info()["workers"]))
         yield from Parallel(n_jobs=-1, batch_size=1,
                             return_as="generator_unordered")(tasks)
+
+
+def _dask_client(scheduler: str):
+    """A client of the Dask scheduler at ``scheduler``, or a clear error."""
+    try:
+        from dask.distributed import Client
+    except ImportError as exc:
+        raise ConfigurationError(
+            "a batch on a Dask cluster needs dask.distributed; install it with "
+            'pip install "excel-extract[cluster]"') from exc
+    try:
+        return Client(scheduler, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, ValueError, TypeError) as exc:  # a time-out is an OSError
+        raise ConfigurationError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({one_line(exc)}); "
+            "check the address (like tcp://10.0.0.5:8786) and that the scheduler "
+            "is running") from exc
 
 
 def _extract_numbered(i: int, *args) -> tuple[int, FileResult]:

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 ENV_DIR = "EXCEL_EXTRACT_CACHE_DIR"
 FORMAT = 1  # bump when the stored form of a report changes
 SUFFIX = ".report.pickle"
+BENCH_FOLDER = "bench"
 DEFAULT_MAX_BYTES = 2 * 1024**3
 CHUNK = 1024 * 1024
 # what unpickling a truncated, overwritten or outdated entry raises
@@ -55,6 +56,11 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("excel-extract", appauthor=False))
 
 
+def bench_dir(folder: Path | None = None) -> Path:
+    """Where the benchmark keeps the workbooks it generates, in the cache."""
+    return (folder or cache_dir()) / BENCH_FOLDER
+
+
 @dataclass(slots=True)
 class CacheInfo:
     """What ``excel-extract cache info`` shows."""
@@ -64,6 +70,8 @@ class CacheInfo:
     total_bytes: int
     oldest: float | None
     newest: float | None
+    bench_files: int = 0
+    bench_bytes: int = 0
 
 
 class ReportCache:
@@ -82,8 +90,7 @@ class ReportCache:
             "version": __version__,
             "code": code_fingerprint(),
             "settings": canonical(settings),
-            # a CSV's sheet, and so its cells, are named after the file
-            "name": Path(path).name,
+            "name": _named_part(Path(path)),
         }, sort_keys=True).encode())
         digest.update(file_digest(path).encode())
         return digest.hexdigest()
@@ -122,21 +129,28 @@ class ReportCache:
             return []
         return sorted(self.folder.glob(f"*{SUFFIX}"))
 
+    def bench_workbooks(self) -> list[Path]:
+        """The benchmark's generated workbooks kept beside the reports."""
+        folder = bench_dir(self.folder)
+        return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+
     def info(self) -> CacheInfo:
         stats = [p.stat() for p in self.entries()]
         times = [s.st_mtime for s in stats]
+        bench = [p.stat().st_size for p in self.bench_workbooks()]
         return CacheInfo(self.folder, len(stats), sum(s.st_size for s in stats),
-                         min(times, default=None), max(times, default=None))
+                         min(times, default=None), max(times, default=None),
+                         len(bench), sum(bench))
 
-    def clear(self) -> int:
-        """Remove every entry; returns how many there were."""
-        removed = 0
-        for entry in self.entries():
-            entry.unlink(missing_ok=True)
-            removed += 1
+    def clear(self) -> tuple[int, int]:
+        """Remove every entry and the benchmark's workbooks; returns how many
+        of each there were."""
+        entries, workbooks = self.entries(), self.bench_workbooks()
+        for path in entries + workbooks:
+            path.unlink(missing_ok=True)
         for tmp in self.folder.glob(".*.tmp") if self.folder.is_dir() else ():
             tmp.unlink(missing_ok=True)
-        return removed
+        return len(entries), len(workbooks)
 
     def prune(self) -> None:
         """Remove the entries used longest ago until the cache fits."""
@@ -181,6 +195,16 @@ def cached_extract(path: str | Path, settings: Settings | None = None, *,
     report.performance.cache = "stored"
     store.put(key, report)
     return report
+
+
+def _named_part(path: Path) -> str:
+    """What of a file's name its report depends on: the suffix, which
+    decides how some files are read, and for delimited text, whose one
+    sheet (and so its cells) is named after the file, the whole name."""
+    from .sources import WORKBOOK_SUFFIXES
+
+    suffix = path.suffix.lower()
+    return suffix if suffix in WORKBOOK_SUFFIXES else path.name
 
 
 def file_digest(path: str | Path) -> str:

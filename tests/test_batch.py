@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from test_sources import ole_file
 
-from extractor.batch import Job, extract_one, find_inputs, plan_outputs
+from extractor.batch import Job, extract_one, find_inputs, plan_outputs, roots
 from extractor.cli import main
 from extractor.pipeline import Settings
 
@@ -74,6 +74,54 @@ def test_outputs_keep_folders_and_never_collide(tmp_path):
         "a.results.xlsx", "a.csv.results.xlsx", "s/a.results.xlsx"]
     assert [j.output.relative_to(tmp_path).as_posix() for j in into] == [
         "out/a.results.xlsx", "out/a.csv.results.xlsx", "out/s/a.results.xlsx"]
+
+
+def test_roots_are_folders_and_the_fixed_part_of_patterns(tmp_path):
+    assert roots([str(tmp_path), f"{tmp_path}/x/**/*.xlsx", "*.csv", "a/b*/c",
+                  str(tmp_path / "gone")]) == [
+        tmp_path, tmp_path / "x", Path(), Path("a")]
+
+
+def test_a_pattern_keeps_the_folders_below_its_fixed_part(project, tmp_path):
+    out = tmp_path / "out"
+
+    code = main(["batch", f"{project}/**/sample.xlsx", "-o", str(out), "-q"])
+
+    assert code == 0
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.xlsx")) == [
+        "area 2/sample.results.xlsx", "sample.results.xlsx"]
+
+
+def test_batch_takes_the_settings_of_the_checks(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "book.xlsx").write_bytes(SAMPLE.read_bytes())
+
+    def rules(*options: str) -> dict[str, int]:
+        out = tmp_path / "out"
+        assert main(["batch", str(folder), "-o", str(out), "-q", "--force",
+                     *options]) == 0
+        sheet = openpyxl.load_workbook(out / "book.results.xlsx")["Findings"]
+        header = [c.value for c in sheet[1]]
+        column = header.index("Rule")
+        found: dict[str, int] = {}
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            found[row[column]] = found.get(row[column], 0) + 1
+        return found
+
+    assert rules() == {"cable-ampacity": 11, "bus-parent": 1}
+    assert rules("--disable-rule", "cable-ampacity") == {"bus-parent": 1}
+
+
+def test_a_summary_is_csv_or_json(tmp_path, capsys):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+
+    assert main(["batch", str(book), "--summary", str(tmp_path / "s.txt")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 's.txt'}: the summary is written as .csv or .json; "
+        "name a file ending in one of them\n")
+    assert not (tmp_path / "b.results.xlsx").exists()
 
 
 def test_batch_goes_on_past_failures(project, tmp_path, capsys):

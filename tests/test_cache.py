@@ -69,7 +69,10 @@ def test_the_key_follows_content_and_settings(book, tmp_path):
     key = store.key(book, Settings())
 
     assert store.key(copy, Settings()) == key
-    assert store.key(renamed, Settings()) != key
+    assert store.key(renamed, Settings()) == key
+    other_suffix = tmp_path / "project.xlsm"
+    other_suffix.write_bytes(book.read_bytes())
+    assert store.key(other_suffix, Settings()) != key
     assert store.key(book, Settings(include_hidden_sheets=True)) != key
     with_vocab = store.key(book, Settings(vocabulary_files=(vocab,)))
     assert with_vocab != key
@@ -142,6 +145,32 @@ def test_cache_command(book, capsys, _private_cache):
     assert capsys.readouterr().out == f"removed 1 reports from {_private_cache}\n"
     assert main(["cache", "info"]) == 0
     assert capsys.readouterr().out.splitlines()[1] == "entries: 0"
+
+
+def test_the_benchmark_workbooks_are_part_of_the_cache(capsys, _private_cache):
+    bench = _private_cache / "bench"
+    bench.mkdir(parents=True)
+    (bench / "schedules-1MB-v2.xlsx").write_bytes(b"x" * 1024 * 1024)
+
+    assert main(["cache", "info"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "entries: 0", "size: 0.0 MB", "benchmark workbooks: 1, 1.0 MB"]
+    assert main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out == (
+        f"removed 0 reports and 1 benchmark workbooks from {_private_cache}\n")
+    assert list(bench.iterdir()) == []
+
+
+def test_a_renamed_csv_is_another_report(tmp_path):
+    first, second = tmp_path / "loads.csv", tmp_path / "pumps.csv"
+    for path in (first, second):
+        path.write_text("Tag,kW\nP-1,5\n", "utf-8")
+
+    assert cached_extract(first).performance.cache == "stored"
+    report = cached_extract(second)
+
+    assert report.performance.cache == "stored"
+    assert report.loads[0].tag.cell == "pumps!A2"
 
 
 def test_run_says_when_the_report_came_from_the_cache(book, tmp_path):

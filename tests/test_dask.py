@@ -45,3 +45,21 @@ def test_batch_on_a_dask_cluster(cluster, tmp_path, capsys):
     # the files were extracted by the cluster's workers, not in this process
     assert any("_extract_numbered" in name for name in cluster.scheduler.task_prefixes)
 
+
+
+@pytest.mark.parametrize("address, reason", [
+    ("tcp://127.0.0.1:1", "Timed out trying to connect to tcp://127.0.0.1:1 after 1 s"),
+    ("nonsense", "missing port number in address 'nonsense'"),
+])
+def test_a_scheduler_that_cannot_be_reached(address, reason, tmp_path, capsys,
+                                            monkeypatch):
+    monkeypatch.setattr("extractor.batch.DASK_CONNECT_SECONDS", 1)
+    (tmp_path / "book.xlsx").write_bytes(SAMPLE.read_bytes())
+
+    code = main(["batch", str(tmp_path), "--scheduler", address, "-q"])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"error: cannot reach the Dask scheduler at {address!r} ({reason}); check "
+        "the address (like tcp://10.0.0.5:8786) and that the scheduler is running\n")
+    assert not (tmp_path / "book.results.xlsx").exists()

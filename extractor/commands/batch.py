@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Self
 
 from ..cli import EXIT_CODES
+from .run import add_check_arguments, add_limit_arguments, check_settings, limits
 
 BATCH_FAILED = 9
 TABLE_ROWS = 40
@@ -21,9 +22,10 @@ def add_parser(sub, common) -> None:
         description="Extract every workbook named: folders are searched "
         "recursively for .xlsx, .xlsm, .xlsb, .xls, .ods and .csv files, and "
         "glob patterns (quote them; ** descends into folders) are expanded. "
-        "Each file's results workbook goes into OUTDIR, keeping the folder "
-        "structure, or next to the file. A file that fails is reported and "
-        "the batch goes on; the exit code is 9 if any failed.",
+        "Each file's results workbook goes into OUTDIR, keeping the folders "
+        "below each folder or pattern named, or next to the file. A file that "
+        "fails is reported and the batch goes on; the exit code is 9 if any "
+        "failed.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     batch.add_argument("paths", nargs="+", metavar="PATH",
@@ -48,12 +50,14 @@ def add_parser(sub, common) -> None:
                        help="also extract hidden sheets")
     batch.add_argument("--force", action="store_true",
                        help="replace existing results workbooks")
+    add_check_arguments(batch)
+    add_limit_arguments(batch)
     common(batch)
     batch.set_defaults(func=_batch)
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from ..batch import find_inputs, plan_outputs, run_batch, write_summary
+    from ..batch import find_inputs, plan_outputs, roots, run_batch, write_summary
     from ..errors import ConfigurationError, InputError
     from ..pipeline import Settings
 
@@ -63,18 +67,24 @@ def _batch(args: argparse.Namespace) -> int:
     if args.outdir is not None and args.outdir.exists() and not args.outdir.is_dir():
         raise ConfigurationError("the output folder is a file; choose a folder",
                                  path=str(args.outdir))
+    if args.summary and args.summary.suffix.lower() not in (".csv", ".json"):
+        raise ConfigurationError("the summary is written as .csv or .json; name "
+                                 "a file ending in one of them",
+                                 path=str(args.summary))
     inputs, missing = find_inputs(args.paths)
     if not inputs:
         raise InputError("no workbook found in " + ", ".join(args.paths)
                          + "; check the paths and patterns")
-    roots = [Path(p) for p in args.paths if Path(p).is_dir()]
-    jobs = plan_outputs(inputs, None if args.no_xlsx else args.outdir, roots)
+    jobs = plan_outputs(inputs, None if args.no_xlsx else args.outdir,
+                        roots(args.paths))
     if args.no_xlsx:
         for job in jobs:
             job.output = None
     jobs += missing
-    settings = Settings(vocabulary_files=tuple(args.vocabulary),
-                        include_hidden_sheets=args.include_hidden)
+    settings = Settings(checks=check_settings(args),
+                        vocabulary_files=tuple(args.vocabulary),
+                        include_hidden_sheets=args.include_hidden,
+                        limits=limits(args))
 
     started = time.perf_counter()
     with _Progress(len(jobs), quiet=args.quiet) as progress:

@@ -31,8 +31,8 @@ def add_parser(sub, common) -> None:
                        help="where generated workbooks are kept (default: the "
                        "cache folder)")
     bench.add_argument("--sheets", type=int, default=250, metavar="N",
-                       help="also measure a tender package of N sheets of a few "
-                       "hundred rows each (default: 250; 0 to skip)")
+                       help="also measure a tender package of N sheets of 200 rows "
+                       "each (default: 250; 0 to skip)")
     bench.add_argument("--no-batch", action="store_true",
                        help="skip the batch throughput measurement")
     common(bench)
@@ -43,7 +43,7 @@ def _bench(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from .. import bench
-    from ..cache import cache_dir
+    from ..cache import bench_dir
     from ..errors import ConfigurationError, InputError
 
     if args.runs < 1:
@@ -56,7 +56,7 @@ def _bench(args: argparse.Namespace) -> int:
                 raise InputError("file not found; check the path", path=str(path))
     else:
         sizes = _sizes(args.sizes)
-        folder = args.workbooks or cache_dir() / "bench"
+        folder = args.workbooks or bench_dir()
         files = []
         for size in sizes:
             if not bench.workbook_path(folder, size).exists():

@@ -18,10 +18,17 @@ def add_parser(sub, common) -> None:
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     action = cache.add_subparsers(dest="action", required=True, metavar="ACTION")
-    info = action.add_parser("info", help="where the cache is and what it holds")
+    info = action.add_parser(
+        "info", help="where the cache is and what it holds",
+        description="Show the cache folder, how many reports it holds, their "
+        "size and dates, and the workbooks the benchmark generated there.")
     common(info)
     info.set_defaults(func=_info)
-    clear = action.add_parser("clear", help="remove every stored report")
+    clear = action.add_parser(
+        "clear", help="remove every stored report",
+        description="Remove every stored report and the workbooks the "
+        "benchmark generated; the next extraction of each workbook reads it "
+        "again.")
     common(clear)
     clear.set_defaults(func=_clear)
 
@@ -36,6 +43,9 @@ def _info(args: argparse.Namespace) -> int:
     if info.oldest is not None and info.newest is not None:
         print(f"oldest: {_when(info.oldest)}")
         print(f"newest: {_when(info.newest)}")
+    if info.bench_files:
+        print(f"benchmark workbooks: {info.bench_files}, "
+              f"{info.bench_bytes / 1024 / 1024:.1f} MB")
     return 0
 
 
@@ -43,9 +53,10 @@ def _clear(args: argparse.Namespace) -> int:
     from ..cache import ReportCache
 
     store = ReportCache()
-    removed = store.clear()
+    reports, workbooks = store.clear()
     if not args.quiet:
-        print(f"removed {removed} reports from {store.folder}")
+        also = f" and {workbooks} benchmark workbooks" if workbooks else ""
+        print(f"removed {reports} reports{also} from {store.folder}")
     return 0
 
 

@@ -43,13 +43,7 @@ def add_parser(sub, common) -> None:
                      help="read only this sheet; repeatable")
     run.add_argument("--include-hidden", action="store_true",
                      help="also extract hidden sheets")
-    run.add_argument("--settings", type=Path, metavar="FILE",
-                     help="a TOML settings file with a [checks] table")
-    run.add_argument("--disable-rule", action="append", default=[], metavar="ID",
-                     help="switch off an engineering rule (see `rules`); repeatable")
-    run.add_argument("--apply-defaults", action="store_true",
-                     help="fill a missing power factor or efficiency with the "
-                     "typical value of the load type (marked as defaulted)")
+    add_check_arguments(run)
     run.add_argument("--force", action="store_true",
                      help="overwrite existing result files")
     run.add_argument("--no-cache", action="store_true",
@@ -57,7 +51,7 @@ def add_parser(sub, common) -> None:
                      "before with the same settings")
     run.add_argument("--jobs", type=positive(int), metavar="N",
                      help="processes for the sheets (default: decided by size)")
-    _limit_arguments(run)
+    add_limit_arguments(run)
     common(run)
     run.set_defaults(func=_run)
 
@@ -71,7 +65,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings(checks=check_settings(args),
                         vocabulary_files=tuple(args.vocabulary),
                         include_hidden_sheets=args.include_hidden,
-                        sheets=tuple(args.sheet), limits=_limits(args))
+                        sheets=tuple(args.sheet), limits=limits(args))
     if args.corrections:
         settings.corrections = _corrections(args.corrections, book, settings, args)
     report = cached_extract(book, settings, use_cache=not args.no_cache,
@@ -118,7 +112,20 @@ def exit_code(report) -> int:
     return PARTIAL if skipped else 0
 
 
-def _limit_arguments(run: argparse.ArgumentParser) -> None:
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the engineering checks, read by :func:`check_settings`."""
+    parser.add_argument("--settings", type=Path, metavar="FILE",
+                        help="a TOML settings file with a [checks] table")
+    parser.add_argument("--disable-rule", action="append", default=[], metavar="ID",
+                        help="switch off an engineering rule (see `rules`); "
+                        "repeatable")
+    parser.add_argument("--apply-defaults", action="store_true",
+                        help="fill a missing power factor or efficiency with the "
+                        "typical value of the load type (marked as defaulted)")
+
+
+def add_limit_arguments(run: argparse.ArgumentParser) -> None:
+    """The size and time limits of a workbook, read by :func:`limits`."""
     default = Limits()
     run.add_argument("--max-cells", type=positive(int), metavar="N",
                      default=default.max_cells_per_sheet,
@@ -133,7 +140,7 @@ def _limit_arguments(run: argparse.ArgumentParser) -> None:
                      "reading, and between sheets (default: no limit)")
 
 
-def _limits(args: argparse.Namespace) -> Limits:
+def limits(args: argparse.Namespace) -> Limits:
     return replace(Limits(), max_cells_per_sheet=args.max_cells,
                    max_inflated_bytes=args.max_inflated_mb * MB,
                    max_seconds=args.timeout)
