@@ -35,7 +35,9 @@ from extractor.writers import (
     write_results_workbook,
 )
 from extractor.writers import xlsx as xlsx_writer
+from extractor.writers.plan import Fill, fit_to_sheets
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
 GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
 SHEET_NAMES = [
     "Loads", "Cables", "Buses", "Sheets", "Mapping", "Findings", "Performance",
@@ -664,3 +666,51 @@ def test_a_large_workbook_reads_back_as_a_small_one(report, tmp_path, monkeypatc
                  for row in ws.iter_rows()]
         half = len(looks) // 2
         assert looks[:half] == looks[half:]
+
+
+def test_a_plan_longer_than_a_sheet_goes_on_to_sheets_of_its_kind():
+    plan = SheetPlan(
+        "Loads", [["Tag", "kW"], *[[f"P-{i}", i] for i in range(1, 8)]],
+        fills=[Fill(0, 0, GREEN), Fill(1, 1, RED), Fill(4, 1, AMBER),
+               Fill(7, 0, RED)],
+        column_widths=[9.0, 8.0], notes={(4, 1): "cell: L!B4", (7, 0): "raw: p"},
+    )
+
+    parts = fit_to_sheets(plan, max_rows=4)
+
+    assert [(p.name, p.rows) for p in parts] == [
+        ("Loads", [["Tag", "kW"], ["P-1", 1], ["P-2", 2], ["P-3", 3]]),
+        ("Loads 2", [["Tag", "kW"], ["P-4", 4], ["P-5", 5], ["P-6", 6]]),
+        ("Loads 3", [["Tag", "kW"], ["P-7", 7]]),
+    ]
+    assert [p.fills for p in parts] == [
+        [Fill(0, 0, GREEN), Fill(1, 1, RED)],
+        [Fill(0, 0, GREEN), Fill(1, 1, AMBER)],
+        [Fill(0, 0, GREEN), Fill(1, 0, RED)],
+    ]
+    assert [p.notes for p in parts] == [
+        {}, {(1, 1): "cell: L!B4"}, {(1, 0): "raw: p"}]
+    assert {(p.freeze, tuple(p.column_widths)) for p in parts} == {
+        ("A2", (9.0, 8.0))}
+    assert fit_to_sheets(plan, max_rows=8) == [plan]
+
+
+def test_records_beyond_the_rows_of_a_sheet_are_on_the_next(tmp_path, monkeypatch):
+    from extractor.pipeline import extract_file
+    from extractor.writers import plan as plan_module
+
+    report = extract_file(TEMPLATES / "sample_project.xlsx")
+    monkeypatch.setattr(plan_module, "SHEET_ROWS", 11)
+
+    book = openpyxl.load_workbook(write_results_workbook(report, tmp_path / "r.xlsx"))
+
+    assert book.sheetnames == [
+        "Loads", "Loads 2", "Loads 3", "Cables", "Cables 2", "Cables 3", "Buses",
+        "Sheets", "Mapping", "Mapping 2", "Mapping 3", "Mapping 4", "Findings",
+        "Findings 2", "Performance", "Performance 2", "Legend"]
+    tags = [row[3] for name in ("Loads", "Loads 2", "Loads 3")
+            for row in values(book[name])[1:]]
+    assert tags == [load.get("tag") for load in report.loads]
+    assert values(book["Loads 3"])[0] == values(book["Loads"])[0]
+    assert book["Loads 3"]["D2"].value == report.loads[20].get("tag")
+    assert fill_of(book["Loads 3"]["D2"]) == GREEN

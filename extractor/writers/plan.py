@@ -14,11 +14,12 @@ to it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Literal, NamedTuple, Union
 
 from ..blocks import FieldColumn, RecordBlock
+from ..package_xml import MAX_ROWS
 from ..records import Bus, Cable, FieldValue, Load, Record
 from ..report import Finding, Report
 
@@ -98,7 +99,7 @@ def band_color(confidence: float) -> str:
 
 def build_plan(report: Report) -> list[SheetPlan]:
     """Plan every result sheet of a report, in the order they are written."""
-    return [
+    plans = [
         _record_sheet("Loads", Load, report.pieces("load")),
         _record_sheet("Cables", Cable, report.pieces("cable")),
         _record_sheet("Buses", Bus, report.pieces("bus")),
@@ -107,6 +108,40 @@ def build_plan(report: Report) -> list[SheetPlan]:
         findings_sheet(report.findings),
         performance_sheet(report),
         legend_sheet(),
+    ]
+    return [part for plan in plans for part in fit_to_sheets(plan, SHEET_ROWS)]
+
+
+SHEET_ROWS = MAX_ROWS
+"""The rows a result sheet takes before the next one of its kind."""
+
+
+def fit_to_sheets(plan: SheetPlan, max_rows: int) -> list[SheetPlan]:
+    """The plan in worksheets of at most ``max_rows`` rows: the rows a sheet
+    cannot hold go on to "Loads 2", "Loads 3" and so on, each under the
+    header row again, with their fills and notes."""
+    if len(plan.rows) <= max_rows:
+        return [plan]
+    per_part = max_rows - 1
+    starts = range(1, len(plan.rows), per_part)
+
+    def part_of(r: int) -> tuple[int, int]:  # the part of a row below the header
+        return (r - 1) // per_part, (r - 1) % per_part + 1
+
+    fills: list[list[Fill]] = [[f for f in plan.fills if f.row == 0] for _ in starts]
+    for f in plan.fills:
+        if f.row:
+            part, r = part_of(f.row)
+            fills[part].append(Fill(r, f.col, f.color))
+    notes: list[dict[tuple[int, int], str]] = [{} for _ in starts]
+    for (row, col), text in plan.notes.items():
+        part, r = part_of(row)
+        notes[part][r, col] = text
+    return [
+        replace(plan, name=plan.name if n == 0 else f"{plan.name} {n + 1}",
+                rows=[plan.rows[0], *plan.rows[start:start + per_part]],
+                fills=fills[n], notes=notes[n], bold_rows=[0])
+        for n, start in enumerate(starts)
     ]
 
 
