@@ -35,7 +35,7 @@ from extractor.writers import (
     write_results_workbook,
 )
 from extractor.writers import xlsx as xlsx_writer
-from extractor.writers.plan import Fill, fit_to_sheets
+from extractor.writers.plan import Fill, RowFills, fit_to_sheets
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
 GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
@@ -714,3 +714,26 @@ def test_records_beyond_the_rows_of_a_sheet_are_on_the_next(tmp_path, monkeypatc
     assert values(book["Loads 3"])[0] == values(book["Loads"])[0]
     assert book["Loads 3"]["D2"].value == report.loads[20].get("tag")
     assert fill_of(book["Loads 3"]["D2"]) == GREEN
+
+
+def test_row_fills_read_as_fills_and_share_the_rows_alike():
+    fills = RowFills([(), (None, None, GREEN, RED), (None, None, GREEN, RED),
+                      (None, AMBER)])
+
+    assert list(fills) == [Fill(1, 2, GREEN), Fill(1, 3, RED), Fill(2, 2, GREEN),
+                           Fill(2, 3, RED), Fill(3, 1, AMBER)]
+    assert fills == list(fills)
+    assert fills.rows[1] is fills.rows[2]
+    assert fills.looks() == {(), (None, None, GREEN, RED), (None, AMBER)}
+    assert fills.of_row(9) == ()
+    assert list(fills.part(3, 4)) == [Fill(1, 1, AMBER)]
+
+
+def test_a_record_sheet_has_a_look_per_kind_of_row(report):
+    loads = build_plan(report)[0]
+
+    assert isinstance(loads.fills, RowFills)
+    assert loads.fills.rows == [
+        (), (None, None, GREEN, GREEN, GREEN, None, GREEN, None, None, AMBER, None,
+             RED, None, None, None, GREEN),
+        (None, None, RED, GREEN, GREEN, None, AMBER, None, AMBER)]

@@ -13,7 +13,7 @@ to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Literal, NamedTuple, Union
@@ -62,11 +62,61 @@ class Fill(NamedTuple):
     color: str
 
 
+class RowFills:
+    """The fills of a sheet row by row, as a list of :class:`Fill` reads.
+
+    Each row is a tuple of its cells' colors (None where a cell has no
+    fill), one tuple shared by every row that looks the same: a record
+    sheet's rows show a few looks however many there are, so a million
+    rows cost a million references rather than a Fill a cell.
+    """
+
+    __slots__ = ("rows", "_looks")
+
+    def __init__(self, rows: Iterable[tuple[str | None, ...]] = ()) -> None:
+        self.rows: list[tuple[str | None, ...]] = []
+        self._looks: dict[tuple[str | None, ...], tuple[str | None, ...]] = {}
+        for colors in rows:
+            self.add(colors)
+
+    def add(self, colors: Sequence[str | None]) -> None:
+        """The next row's colors, from its first column."""
+        look = tuple(colors)
+        self.rows.append(self._looks.setdefault(look, look))
+
+    def of_row(self, r: int) -> tuple[str | None, ...]:
+        return self.rows[r] if r < len(self.rows) else ()
+
+    def looks(self) -> set[tuple[str | None, ...]]:
+        """The distinct rows."""
+        return set(self._looks.values())
+
+    def part(self, start: int, stop: int) -> RowFills:
+        """The header row's fills, then those of rows ``start`` to ``stop``."""
+        return RowFills([self.of_row(0), *self.rows[start:stop]])
+
+    def __iter__(self) -> Iterator[Fill]:
+        for r, colors in enumerate(self.rows):
+            for c, color in enumerate(colors):
+                if color is not None:
+                    yield Fill(r, c, color)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RowFills):
+            return self.rows == other.rows
+        return isinstance(other, list) and list(self) == other
+
+    def __repr__(self) -> str:
+        return f"RowFills({len(self.rows)} rows, {len(self._looks)} looks)"
+
+
 @dataclass(slots=True)
 class SheetPlan:
     """One result sheet: values by row, and how the cells look.
 
     ``rows[0]`` is the header row unless ``bold_rows`` says otherwise.
+    ``fills`` are a list of :class:`Fill`, or :class:`RowFills` for a
+    record sheet.
     ``notes`` maps a zero-based ``(row, col)`` to the text of a cell note.
     ``formats`` maps a zero-based column to an Excel number format.
     ``wrap`` lists zero-based columns of long text, wrapped within the width.
@@ -74,7 +124,7 @@ class SheetPlan:
 
     name: str
     rows: list[list[PlanValue]]
-    fills: list[Fill] = field(default_factory=list)
+    fills: list[Fill] | RowFills = field(default_factory=list)
     column_widths: list[float] = field(default_factory=list)
     freeze: str | None = "A2"
     notes: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -124,18 +174,14 @@ def fit_to_sheets(plan: SheetPlan, max_rows: int) -> list[SheetPlan]:
         return [plan]
     per_part = max_rows - 1
     starts = range(1, len(plan.rows), per_part)
+    if isinstance(plan.fills, RowFills):
+        fills = [plan.fills.part(start, start + per_part) for start in starts]
+    else:
+        fills = _fills_in_parts(plan.fills, per_part, len(starts))
 
-    def part_of(r: int) -> tuple[int, int]:  # the part of a row below the header
-        return (r - 1) // per_part, (r - 1) % per_part + 1
-
-    fills: list[list[Fill]] = [[f for f in plan.fills if f.row == 0] for _ in starts]
-    for f in plan.fills:
-        if f.row:
-            part, r = part_of(f.row)
-            fills[part].append(Fill(r, f.col, f.color))
     notes: list[dict[tuple[int, int], str]] = [{} for _ in starts]
     for (row, col), text in plan.notes.items():
-        part, r = part_of(row)
+        part, r = _part_of(row, per_part)
         notes[part][r, col] = text
     return [
         replace(plan, name=plan.name if n == 0 else f"{plan.name} {n + 1}",
@@ -143,6 +189,20 @@ def fit_to_sheets(plan: SheetPlan, max_rows: int) -> list[SheetPlan]:
                 fills=fills[n], notes=notes[n], bold_rows=[0])
         for n, start in enumerate(starts)
     ]
+
+
+def _part_of(row: int, per_part: int) -> tuple[int, int]:
+    """The part a row below the header goes to, and its row there."""
+    return (row - 1) // per_part, (row - 1) % per_part + 1
+
+
+def _fills_in_parts(fills: list[Fill], per_part: int, parts: int) -> list[list[Fill]]:
+    out: list[list[Fill]] = [[f for f in fills if f.row == 0] for _ in range(parts)]
+    for f in fills:
+        if f.row:
+            part, r = _part_of(f.row, per_part)
+            out[part].append(Fill(r, f.col, f.color))
+    return out
 
 
 def record_sheet(
@@ -165,7 +225,9 @@ def _record_sheet(
 ) -> SheetPlan:
     """``record_sheet`` of records as a report keeps them: blocks, read by
     column with a field value made only for a note, and lists of records."""
-    sheet = _RecordRows(record_type.field_names())
+    names = record_type.field_names()
+    values = sum(_values_in(piece, names) for piece in pieces)
+    sheet = _RecordRows(names, every_note=values <= MAX_NOTES)
     for piece in pieces:
         if isinstance(piece, RecordBlock):
             sheet.add_block(piece)
@@ -174,30 +236,47 @@ def _record_sheet(
     return _table(name, sheet.rows, sheet.fills, sheet.notes(), formats={2: "0.00"})
 
 
-class _RecordRows:
-    """The rows, fills and noted values of a record sheet, record by record."""
+def _values_in(piece: RecordBlock | list[Record], names: list[str]) -> int:
+    """How many field values a piece of a report's records holds."""
+    if isinstance(piece, RecordBlock):
+        columns = [piece.fields[n].values for n in names if n in piece.fields]
+        return sum(len(values) - values.count(None) for values in columns)
+    return sum(len(record.fields()) for record in piece)
 
-    def __init__(self, names: list[str]) -> None:
+
+class _RecordRows:
+    """The rows, fills and noted values of a record sheet, record by record.
+
+    With ``every_note`` false (a sheet of more than ``MAX_NOTES`` values),
+    only the values worth a look are kept for a note."""
+
+    def __init__(self, names: list[str], every_note: bool = True) -> None:
         self.names = names
+        self.every_note = every_note
         self.rows: list[list[PlanValue]] = [
             ["Sheet", "Row", "Confidence", *names, "Source"]
         ]
-        self.fills: list[Fill] = []
+        self.fills = RowFills([()])
         self.filled: list[tuple[int, int, FieldValue | _BlockField]] = []
+
+    def _note(self, r: int, c: int, field: FieldValue | _BlockField) -> None:
+        if self.every_note or _worth_a_look(field):
+            self.filled.append((r, c, field))
 
     def add_records(self, records: Sequence[Record]) -> None:
         for record in records:
             r = len(self.rows)
             row: list[PlanValue] = [record.sheet, record.row, record.confidence]
-            self.fills.append(Fill(r, 2, band_color(record.confidence)))
+            colors: list[str | None] = [None, None, band_color(record.confidence)]
             for c, field_name in enumerate(self.names, start=3):
                 fv = getattr(record, field_name)
                 row.append(None if fv is None else fv.value)
+                colors.append(None if fv is None else band_color(fv.confidence))
                 if fv is not None:
-                    self.fills.append(Fill(r, c, band_color(fv.confidence)))
-                    self.filled.append((r, c, fv))
+                    self._note(r, c, fv)
             row.append(record_source(record))
             self.rows.append(row)
+            self.fills.add(_trimmed(colors))
 
     def add_block(self, block: RecordBlock) -> None:
         columns = [(name, column, list(column.confidences))
@@ -211,7 +290,8 @@ class _RecordRows:
             confidence = block.confidences[i] if block.confidences else 0.0
             row: list[PlanValue] = [block.sheet, sheet_row, confidence]
             row += [None] * len(self.names)
-            self.fills.append(Fill(r, 2, band_color(confidence)))
+            row_colors: list[str | None] = [None] * len(row)
+            row_colors[2] = band_color(confidence)
             source = None
             for field_name, column, confidences in columns:
                 value = column.values[i]
@@ -222,17 +302,22 @@ class _RecordRows:
                 color = colors.get(confidences[i])
                 if color is None:
                     color = colors[confidences[i]] = band_color(confidences[i])
-                self.fills.append(Fill(r, c, color))
-                self.filled.append((r, c, _BlockField(block, column, field_name, i)))
+                row_colors[c] = color
+                self._note(r, c, _BlockField(block, column, field_name, i))
                 source = source or block.cell(column, i)
             row.append(source or f"{block.sheet}!A{sheet_row}")
             self.rows.append(row)
+            self.fills.add(_trimmed(row_colors))
 
     def notes(self) -> dict[tuple[int, int], str]:
-        filled = self.filled
-        if len(filled) > MAX_NOTES:
-            filled = [entry for entry in filled if _worth_a_look(entry[2])]
-        return {(r, c): field_note(_value(field)) for r, c, field in filled}
+        return {(r, c): field_note(_value(field)) for r, c, field in self.filled}
+
+
+def _trimmed(colors: list[str | None]) -> list[str | None]:
+    """A row's colors without the unfilled cells at its end."""
+    while colors and colors[-1] is None:
+        colors.pop()
+    return colors
 
 
 class _BlockField(NamedTuple):
@@ -402,7 +487,7 @@ def _display(value: PlanValue) -> str:
 def _table(
     name: str,
     rows: list[list[PlanValue]],
-    fills: list[Fill],
+    fills: list[Fill] | RowFills,
     notes: dict[tuple[int, int], str] | None = None,
     formats: dict[int, str] | None = None,
 ) -> SheetPlan:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..package_xml import RESULT_MARK, parse_ref
 from ..report import Report
 from .atomic import atomic_write
-from .plan import SheetPlan, build_plan
+from .plan import RowFills, SheetPlan, build_plan
 
 log = logging.getLogger(__name__)
 
@@ -168,13 +168,9 @@ class _Cells:
         self.looks, self.plan = looks, plan
         self.width = max((len(row) for row in plan.rows), default=0)
         self.styled = max([*plan.formats, *plan.wrap], default=-1) + 1
-        self.fills: dict[int, dict[int, str]] = {}
-        for f in plan.fills:
-            self.fills.setdefault(f.row, {})[f.col] = f.color.upper()
+        self.fills_of, filled = _fills_by_row(plan)
         self.bold = set(plan.bold_rows)
-        self.reach = max(
-            self.width, self.styled, *(max(cols) + 1 for cols in self.fills.values())
-        )
+        self.reach = max(self.width, self.styled, filled)
         self.kinds: dict[tuple[bool, bool], list[Look]] = {}
 
     def _kind(self, bold: bool, below_header: bool) -> list[Look]:
@@ -194,7 +190,7 @@ class _Cells:
         values = self.plan.rows[r]
         bold = r in self.bold
         looks = self._kind(bold, r > 0)
-        fills = self.fills.get(r, {})
+        fills = self.fills_of(r)
         reach = max(
             len(values),
             self.width if bold else 0,
@@ -215,6 +211,25 @@ class _Cells:
                     ws.write_blank(r, c, None, cell_format)
             else:
                 _write_value(ws, r, c, value, cell_format)
+
+
+def _fills_by_row(plan: SheetPlan) -> tuple[Callable[[int], dict[int, str]], int]:
+    """The fill colors of a row by column, and how many columns have fills.
+
+    A record sheet's rows share a few looks: each is made into a dict once."""
+    fills = plan.fills
+    if isinstance(fills, RowFills):
+        made: dict[tuple[str | None, ...], dict[int, str]] = {
+            look: {c: color.upper() for c, color in enumerate(look)
+                   if color is not None}
+            for look in fills.looks()}
+        return (lambda r: made.get(fills.of_row(r), {})), max(map(len, made), default=0)
+
+    by_row: dict[int, dict[int, str]] = {}
+    for f in fills:
+        by_row.setdefault(f.row, {})[f.col] = f.color.upper()
+    filled = max((max(cols) + 1 for cols in by_row.values()), default=0)
+    return (lambda r: by_row.get(r, {})), filled
 
 
 def _write_value(
