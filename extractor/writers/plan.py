@@ -79,6 +79,20 @@ class RowFills:
         for colors in rows:
             self.add(colors)
 
+    @classmethod
+    def of(cls, fills: Iterable[Fill]) -> RowFills:
+        """The same fills, row by row."""
+        if isinstance(fills, RowFills):
+            return fills
+        by_row: dict[int, dict[int, str]] = {}
+        for f in fills:
+            by_row.setdefault(f.row, {})[f.col] = f.color
+        made = cls()
+        for r in range(max(by_row, default=-1) + 1):
+            colors = by_row.get(r, {})
+            made.add([colors.get(c) for c in range(max(colors, default=-1) + 1)])
+        return made
+
     def add(self, colors: Sequence[str | None]) -> None:
         """The next row's colors, from its first column."""
         look = tuple(colors)
@@ -174,10 +188,8 @@ def fit_to_sheets(plan: SheetPlan, max_rows: int) -> list[SheetPlan]:
         return [plan]
     per_part = max_rows - 1
     starts = range(1, len(plan.rows), per_part)
-    if isinstance(plan.fills, RowFills):
-        fills = [plan.fills.part(start, start + per_part) for start in starts]
-    else:
-        fills = _fills_in_parts(plan.fills, per_part, len(starts))
+    all_fills = RowFills.of(plan.fills)
+    fills = [all_fills.part(start, start + per_part) for start in starts]
 
     notes: list[dict[tuple[int, int], str]] = [{} for _ in starts]
     for (row, col), text in plan.notes.items():
@@ -194,15 +206,6 @@ def fit_to_sheets(plan: SheetPlan, max_rows: int) -> list[SheetPlan]:
 def _part_of(row: int, per_part: int) -> tuple[int, int]:
     """The part a row below the header goes to, and its row there."""
     return (row - 1) // per_part, (row - 1) % per_part + 1
-
-
-def _fills_in_parts(fills: list[Fill], per_part: int, parts: int) -> list[list[Fill]]:
-    out: list[list[Fill]] = [[f for f in fills if f.row == 0] for _ in range(parts)]
-    for f in fills:
-        if f.row:
-            part, r = _part_of(f.row, per_part)
-            out[part].append(Fill(r, f.col, f.color))
-    return out
 
 
 def record_sheet(

@@ -216,20 +216,13 @@ class _Cells:
 def _fills_by_row(plan: SheetPlan) -> tuple[Callable[[int], dict[int, str]], int]:
     """The fill colors of a row by column, and how many columns have fills.
 
-    A record sheet's rows share a few looks: each is made into a dict once."""
-    fills = plan.fills
-    if isinstance(fills, RowFills):
-        made: dict[tuple[str | None, ...], dict[int, str]] = {
-            look: {c: color.upper() for c, color in enumerate(look)
-                   if color is not None}
-            for look in fills.looks()}
-        return (lambda r: made.get(fills.of_row(r), {})), max(map(len, made), default=0)
-
-    by_row: dict[int, dict[int, str]] = {}
-    for f in fills:
-        by_row.setdefault(f.row, {})[f.col] = f.color.upper()
-    filled = max((max(cols) + 1 for cols in by_row.values()), default=0)
-    return (lambda r: by_row.get(r, {})), filled
+    Rows share a few looks (a record sheet's especially): each is made into
+    a dict once."""
+    fills = RowFills.of(plan.fills)
+    made: dict[tuple[str | None, ...], dict[int, str]] = {
+        look: {c: color.upper() for c, color in enumerate(look) if color is not None}
+        for look in fills.looks()}
+    return (lambda r: made.get(fills.of_row(r), {})), max(map(len, made), default=0)
 
 
 def _write_value(
