@@ -349,6 +349,8 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         outcome.records.extend(records)
         outcome.mappings.extend(_mappings(table, mapping, verdict))
         outcome.findings.extend(_units_assumed(table, mapping, records))
+        if records:
+            outcome.findings.extend(_gaps(table))
     t2 = time.perf_counter()
     _summarise(result, verdicts)
     outcome.findings.extend(_unreadable(outcome.records))
@@ -449,6 +451,21 @@ def _units_assumed(table: Table, mapping: TableMapping,
             suggestion=f"if they are in {_OTHER_UNIT[unit]} or another unit, write "
             f"it in the header, e.g. '{col.header} ({_OTHER_UNIT[unit]})'"))
     return out
+
+
+def _gaps(table: Table) -> list[Finding]:
+    """Data read on below a long run of blank rows: the engineer is told, as
+    the rows may have been meant as a table of their own."""
+    from .grid import a1
+
+    header = table.header_rows[-1] + 1
+    return [Finding(
+        rule="table-gap", severity="info",
+        cell=f"{table.sheet}!{a1(below, table.columns[0].index)}",
+        message=f"rows {first + 1} to {below} are blank, yet row {below + 1} goes "
+        f"on in the columns of the table headed at row {header}: read as part of it",
+        suggestion="if the rows below the gap are a table of their own, give them "
+        "a header row") for first, below in table.gaps]
 
 
 def _raws(records: list[Record | RecordBlock], kind: str, name: str, sheet: str,

@@ -92,6 +92,9 @@ class Table:
     units_row: int | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     metadata_cells: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # (first blank row, row read after it) where data went on in the same
+    # columns after a run of blank rows long enough to end a body
+    gaps: list[tuple[int, int]] = field(default_factory=list)
 
     def column(self, index: int) -> Column | None:
         for col in self.columns:
@@ -492,7 +495,7 @@ def _tables_at(grid, vocab, merged, field_row: int, first_index: int) -> list[Ta
             table = Table(grid.name, first_index + len(tables), header_rows, half,
                           units_row=units_row)
             _metadata(grid, table)
-            table.rows = _body(grid, vocab, table)
+            _body(grid, vocab, table)
             tables.append(table)
     return tables
 
@@ -522,8 +525,10 @@ def _metadata(grid: SheetGrid, table: Table) -> None:
                 table.metadata_cells[key] = (r, nc)
 
 
-def _body(grid: SheetGrid, vocab: Vocabulary, table: Table) -> list[Row]:
-    return _BodyReader(grid, vocab, table).read()
+def _body(grid: SheetGrid, vocab: Vocabulary, table: Table) -> None:
+    reader = _BodyReader(grid, vocab, table)
+    table.rows = reader.read()
+    table.gaps = reader.gaps
 
 
 class _BodyReader:
@@ -551,6 +556,8 @@ class _BodyReader:
         self.rows: list[Row] = []
         self.blank_run = 0
         self.data_width = 0
+        self.gaps: list[tuple[int, int]] = []
+        self.resume_at = 0  # blank rows above it are a gap already crossed
 
     def read(self) -> list[Row]:
         for start, stop in _row_blocks(self.first, self.grid.n_rows):
@@ -618,7 +625,8 @@ class _BodyReader:
                  if c in self.colset and not is_blank(line[c])]
         if not cells:
             self.blank_run += 1
-            return self.blank_run < MAX_BLANK_RUN
+            return (self.blank_run < MAX_BLANK_RUN or r < self.resume_at
+                    or self._goes_on_after(r))
         self.blank_run = 0
         if r in self.grid.hidden_rows:
             self.rows.append(Row(r, "hidden"))
@@ -637,6 +645,25 @@ class _BodyReader:
         if row.role == "data":
             self.data_width = max(self.data_width, len(cells))
         self.rows.append(row)
+        return True
+
+
+    def _goes_on_after(self, r: int) -> bool:
+        """Whether the body goes on below the blank row ``r``, the last of a
+        run long enough to end it: the next row filled in the table's
+        columns is plain data in them (no title, note, total or header
+        comes first), which a table without a header of its own is."""
+        rows = self.grid.rows
+        for below in range(r + 1, self.grid.n_rows):
+            line = rows[below]
+            if any(c < len(line) and not is_blank(line[c]) for c in self.cols):
+                break
+        else:
+            return False
+        if not self._plain(_row_codes([rows[below]], self.cols)[0]):
+            return False
+        self.gaps.append((r - self.blank_run + 1, below))
+        self.resume_at = below
         return True
 
 

@@ -273,3 +273,18 @@ def test_a_quantity_without_a_written_unit_is_said_to_be_assumed(tmp_path):
         "Load!C1", "info", "'pLoad' names no unit; its values are read as kW",
         "if they are in MW or another unit, write it in the header, "
         "e.g. 'pLoad (MW)'")]
+
+
+def test_loads_after_a_long_blank_gap_are_read_and_the_gap_is_told(tmp_path):
+    header = ["Tag", "Description", "Rated Power (kW)", "Voltage (V)", "Power Factor"]
+    pumps = [[f"P-{i}", f"Pump {i}", 10 + i, 400, 0.85] for i in range(4)]
+    rows = [header, *pumps[:2], *[[] for _ in range(8)], *pumps[2:]]
+
+    report = extract(tmp_path, rows)
+
+    assert [(ld.get("tag"), ld.row) for ld in report.loads] == [
+        ("P-0", 2), ("P-1", 3), ("P-2", 12), ("P-3", 13)]
+    gaps = [(f.cell, f.severity, f.message) for f in report.findings
+            if f.rule == "table-gap"]
+    assert gaps == [("Loads!A12", "info", "rows 4 to 11 are blank, yet row 12 goes on "
+                     "in the columns of the table headed at row 1: read as part of it")]

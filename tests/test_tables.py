@@ -202,6 +202,25 @@ def test_long_blank_gap_ends_the_table(tmp_path):
     [table] = tables_of(tmp_path, rows)
 
     assert roles(table) == [(2, "data")]
+    assert table.gaps == []
+
+
+def test_data_in_the_same_columns_after_a_long_gap_goes_on_with_the_table(tmp_path):
+    rows = [LOAD_HEADER, PUMPS[0], *[[] for _ in range(8)], PUMPS[1], PUMPS[2]]
+
+    [table] = tables_of(tmp_path, rows)
+
+    assert roles(table) == [(2, "data"), (11, "data"), (12, "data")]
+    assert table.gaps == [(2, 10)]  # 0-based: first blank row, row read after
+
+
+def test_a_title_after_a_long_gap_still_ends_the_table(tmp_path):
+    rows = [LOAD_HEADER, PUMPS[0], *[[] for _ in range(8)], ["Future loads"], PUMPS[1]]
+
+    [table] = tables_of(tmp_path, rows)
+
+    assert roles(table) == [(2, "data")]
+    assert table.gaps == []
 
 
 # -- several tables in one sheet -----------------------------------------------

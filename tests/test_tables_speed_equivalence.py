@@ -363,7 +363,8 @@ def test_header_search_after_a_gap_in_the_data(monkeypatch):
     header = ["Cable No", "From", "To", "Conductor", "Insulation", "Length (m)"]
     rows = [header] + [[f"C-{1000 + i}", "MCC-01", f"P-{1000 + i}", "Cu", "XLPE", 45.0]
                        for i in range(300)]
-    rows[150:150] = [[None] * 6] * 7  # the rows below are no table's body
+    # under a title, the rows below the gap are no table's body
+    rows[150:150] = [[None] * 6] * 7 + [["Cables to confirm", None, None, None, None, None]]
     rows += [[None] * 6] * 7 + [header, *CABLES]
     seen: list[str] = []
     names_field = tables._names_field
@@ -375,6 +376,6 @@ def test_header_search_after_a_gap_in_the_data(monkeypatch):
     monkeypatch.setattr(tables, "_names_field", counted)
     found = find_tables(grid_of(rows), VOCAB)
 
-    assert [(t.header_rows, len(t.rows)) for t in found] == [([0], 149), ([315], 2)]
+    assert [(t.header_rows, len(t.rows)) for t in found] == [([0], 149), ([316], 2)]
     # one tag of each row under the gap is matched, not both
     assert len([text for text in seen if text.startswith(("C-", "P-"))]) == 151
