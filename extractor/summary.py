@@ -16,7 +16,7 @@ def print_summary(report: Report, written: list[Path]) -> None:
 
     console = Console()
     table = Table(title=f"{Path(report.source).name}", title_justify="left")
-    for name in ("sheet", "kind", "confidence", "loads", "cables", "buses"):
+    for name in ("sheet", "kind", "kind confidence", "loads", "cables", "buses"):
         table.add_column(name, justify="right" if name not in ("sheet", "kind")
                          else "left")
     for sheet in report.sheets:
@@ -27,9 +27,10 @@ def print_summary(report: Report, written: list[Path]) -> None:
                    for piece in report.pieces(k))
     console.print(
         f"{report.count('load')} loads, {report.count('cable')} cables, "
-        f"{report.count('bus')} buses; confidence {report.confidence:.2f}; "
+        f"{report.count('bus')} buses; mean record confidence "
+        f"{report.confidence:.2f}; "
         f"{doubtful} doubtful values; {len(report.findings)} findings; "
-        f"{report.performance.total_seconds:.2f} s",
+        f"extracted in {report.performance.total_seconds:.2f} s",
         soft_wrap=True, highlight=False,
     )
     for path in written:

@@ -22,7 +22,8 @@ def test_run_writes_results_next_to_a_copy_of_the_input(tmp_path, capsys):
     assert main(["run", str(book), "--json", str(tmp_path / "r.json")]) == 0
 
     out = capsys.readouterr().out
-    assert "24 loads, 27 cables, 5 buses" in out
+    assert "24 loads, 27 cables, 5 buses; mean record confidence 0.9" in out
+    assert "; extracted in " in out
     assert f"wrote {tmp_path / 'project.results.xlsx'}" in out
     assert book.read_bytes() == before
     wb = openpyxl.load_workbook(tmp_path / "project.results.xlsx")
