@@ -4,26 +4,29 @@ The same records as :func:`build.build_records` makes row by row, for the
 tables most schedules are: one kind of record a row, each field in a column
 of its own. A column of numbers is read at once (a number under "kW" is
 that many kW); any other cell is read once per distinct value, as
-schedules repeat their values. Tables with more to them (per-phase
-columns, unit columns, a load and its cable on one row, cable
-descriptions, a kVA figure in a kW column) are left to the row builder.
+schedules repeat their values; so is a cable description, for the runs,
+cores, size and materials it gives a row that its own columns leave out.
+Tables with more to them (per-phase columns, unit columns, a load and its
+cable on one row, a kVA figure in a kW column) are left to the row builder.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from itertools import repeat
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import values as V
-from .blocks import NO_NOTES, FieldColumn, RecordBlock, Repeated
+from .blocks import NO_NOTES, FieldColumn, RecordBlock, Repeated, raw_text
 from .build import (
     _DIMENSION_FIELD,
     _bus_from_metadata,
     _bus_from_title,
     _section_bus,
     _serial,
+    _spec_details,
     parse_field,
     read_cell,
 )
@@ -58,9 +61,9 @@ def build_block(table: Table, grid: SheetGrid, mapping: TableMapping,
                    for (name, cand), column in zip(wanted, cells)}
     except _NotPlain:
         return None
-    if kind == "cable" and _has_text(columns.get("size_mm2")):
-        return None  # cable descriptions in the size column
     block = RecordBlock(kind, table.sheet, [r + 1 for r in data_rows], columns)
+    if kind == "cable":
+        _spec_columns(block)
     if kind == "load":
         _source_bus(block, sections, _bus_from_metadata(table)
                     or _bus_from_title(table, grid))
@@ -75,7 +78,7 @@ def _kind(mapping: TableMapping, verdict: Verdict) -> str | None:
     if "load" in records:
         return None if "cable" in records else "load"
     if "cable" in records:
-        return None if mapping.column_of("cable", "spec_text") else "cable"
+        return "cable"
     return "bus" if "bus" in records else None
 
 
@@ -250,8 +253,103 @@ def _phases(value: float) -> int | None:
     return int(value) if value in (1, 2, 3) else None
 
 
-def _has_text(column: FieldColumn | None) -> bool:
-    return column is not None and any(isinstance(raw, str) for raw in column.raws)
+_DESCRIBED = ("size_mm2", "spec_text")  # the fields whose cells may describe a cable
+
+
+def _spec_columns(block: RecordBlock) -> None:
+    """What the row builder reads from a row's cable description (see
+    ``build._spec_details``), read once for each distinct description and
+    set of fields the row leaves out, and written into the block's columns.
+    """
+    described = [(name, block.fields[name]) for name in _DESCRIBED
+                 if name in block.fields]
+    if not any(isinstance(raw, str) for _, column in described for raw in column.raws):
+        return
+    n = len(block)
+    given_rows = zip(*[zip(repeat(name), c.values, c.confidences, c.raws, c.notes)
+                       for name, c in described])
+    missing_rows = zip(*[repeat(True, n) if c is None else [v is None for v in c.values]
+                         for c in map(block.fields.get, _SPEC_TOUCHED)])
+    memo: dict[tuple, dict[str, _Fill]] = {}
+    fills: list[dict[str, _Fill]] = []
+    for given, missing in zip(given_rows, missing_rows):
+        key = (tuple((name, value, conf, raw, tuple(notes))
+                     for name, value, conf, raw, notes in given if value is not None),
+               missing)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _read_spec(*key)
+        fills.append(found)
+    for name in _SPEC_TOUCHED:
+        read = {found[name] for found in memo.values() if name in found}
+        if read:
+            block.fields[name] = _with_fills(block, block.fields.get(name),
+                                             [found.get(name) for found in fills], read)
+
+
+_SPEC_TOUCHED = ("runs", "cores", "size_mm2", "conductor", "insulation", "armour",
+                 "voltage_rating", "spec_text")
+
+
+class _Fill(NamedTuple):
+    """A field value read from a cable description, and the field it was
+    read from."""
+
+    value: Any
+    confidence: float
+    raw: str | None
+    notes: tuple[str, ...]
+    source: str
+    read_from: str
+
+
+def _read_spec(given: tuple, missing: tuple[bool, ...]) -> dict[str, _Fill]:
+    """The fields ``build._spec_details`` adds to a row's: ``given`` the
+    described fields' (name, value, confidence, raw cell, notes), ``missing``
+    whether each of _SPEC_TOUCHED is left out."""
+    fields = {name: FieldValue(value=value, confidence=conf, cell=name,
+                               raw=raw_text(raw), notes=list(notes))
+              for name, value, conf, raw, notes in given}
+    have = {name for name, out in zip(_SPEC_TOUCHED, missing) if not out}
+    placeholder = FieldValue(value=None, confidence=0.0)
+    row = {**{name: placeholder for name in have if name not in fields}, **fields}
+    before = set(row)
+    _spec_details(row)
+    return {name: _Fill(fv.value, fv.confidence, fv.raw, tuple(fv.notes), fv.source,
+                        fv.cell or "")
+            for name, fv in row.items() if name not in before}
+
+
+def _with_fills(block: RecordBlock, column: FieldColumn | None,
+                fills: list[_Fill | None], read: set[_Fill]) -> FieldColumn:
+    """A column with a record's ``fills`` value where it has one; ``read``
+    are the distinct fills."""
+    n = len(block)
+    if column is None:
+        column = FieldColumn([None] * n, [0.0] * n, [None] * n, [NO_NOTES] * n, None)
+        sources = {f.source for f in read}
+        column.sources = sources.pop() if len(sources) == 1 else "cell"
+        letters = {block.fields[f.read_from].cells for f in read}
+        if len(letters) == 1 and isinstance(letter := letters.pop(), str):
+            column.cells = letter
+    pairs = list(zip(fills, column.values))
+    column = FieldColumn(
+        [v if f is None else f.value for f, v in pairs],
+        [c if f is None else f.confidence for f, c in zip(fills, column.confidences)],
+        [r if f is None else f.raw for f, r in zip(fills, column.raws)],
+        [t if f is None else f.notes for f, t in zip(fills, column.notes)],
+        column.cells, column.sources)
+    if not (isinstance(column.cells, str) and all(
+            block.fields[f.read_from].cells == column.cells for f in read)):
+        column.cells = [block.cell(column, i) if f is None
+                        else block.cell(block.fields[f.read_from], i)
+                        for i, f in enumerate(fills)]
+    if not (isinstance(column.sources, str)
+            and all(f.source == column.sources for f in read)):
+        given = column.sources
+        column.sources = [(given if isinstance(given, str) else given[i]) if f is None
+                          else f.source for i, f in enumerate(fills)]
+    return column
 
 
 def _source_bus(block: RecordBlock, sections: list,

@@ -48,6 +48,23 @@ def test_generated_schedules_are_built_by_column(tmp_path, monkeypatch):
     assert len(by_row["loads"]) == 300 and len(by_row["cables"]) == 300
 
 
+def test_generated_workbooks_of_every_layout_are_the_same_by_column(tmp_path,
+                                                                   monkeypatch):
+    """Title blocks, units rows, sections, totals, hidden rows, cable
+    descriptions in many forms: the set the generator writes."""
+    from extractor.generate import generate_set
+
+    books = [p for p in generate_set(tmp_path, 40, seed=0) if p.suffix == ".xlsx"]
+    described = 0
+    for path in books:
+        by_row, by_column = _both(path, monkeypatch)
+        assert by_column == by_row, path.name
+        described += sum(1 for cable in by_column["cables"]
+                         for fv in cable.values() if isinstance(fv, dict)
+                         and fv["notes"] == ["from the cable specification"])
+    assert described == 1129
+
+
 def test_a_large_plain_table_is_built_as_one_block(tmp_path):
     from extractor.classify import Evidence, classify
     from extractor.mapping import assign, candidates
@@ -155,20 +172,40 @@ def test_marking_a_field_of_a_whole_column_changes_that_record_only(tmp_path):
     assert column.confidences[4] == before and column.notes[4] == ()
 
 
-def test_result_sheets_from_blocks_are_those_from_records(tmp_path):
+def _described_cables(path: Path) -> None:
+    """A cable schedule of 300 rows whose descriptions give what its own
+    columns leave out: whole descriptions, materials beside a size column,
+    a cores column filled on some rows only."""
+    from workbooks import write_xlsx
+
+    forms = ["4C x 16mm² Cu/XLPE/SWA 0.6/1kV", "2 x 3C x 95 sq.mm Al XLPE/AWA",
+             "XLPE/SWA/PVC", "4G2.5", "TBA"]
+    rows = [["Cable No", "From", "To", "Cores", "Size (mm²)", "Cable Description",
+             "Length (m)"]]
+    for i in range(300):
+        rows.append([f"C-{i:03d}", f"MCC-{i % 4}", f"P-{i:03d}", 4 if i % 3 == 0 else None,
+                     16 if i % 5 == 2 else None, forms[i % len(forms)], 10.0 + i])
+    write_xlsx(path, {"Cable Schedule": rows})
+
+
+@pytest.mark.parametrize("make", [lambda p: write_schedules(p, 800), _described_cables],
+                         ids=["schedules", "described-cables"])
+def test_result_sheets_from_blocks_are_those_from_records(tmp_path, make, monkeypatch):
     from extractor.writers.plan import build_plan
 
     path = tmp_path / "big.xlsx"
-    write_schedules(path, 800)
+    make(path)
     report = extract_file(path)
-    assert report.blocks("load") and report.blocks("cable")
+    assert report.blocks("cable")
     by_column = build_plan(report)
     report.materialize()
-    assert not report.blocks("load")
+    assert not report.blocks("cable")
     by_record = build_plan(report)
     for a, b in zip(by_column, by_record, strict=True):
         assert (a.name, a.rows, a.fills, a.notes, a.column_widths) == (
             b.name, b.rows, b.fills, b.notes, b.column_widths)
+    by_row, by_column = _both(path, monkeypatch)
+    assert by_column == by_row
 
 
 def test_csv_from_blocks_is_that_from_records(tmp_path):
