@@ -44,42 +44,115 @@ class _NotPlain(Exception):
     """The table needs the row builder."""
 
 
-def build_block(table: Table, grid: SheetGrid, mapping: TableMapping,
-                verdict: Verdict) -> RecordBlock | None:
-    """The table's records as a block, or None when the row builder is needed."""
-    kind = _kind(mapping, verdict)
-    if kind is None:
+def build_blocks(table: Table, grid: SheetGrid, mapping: TableMapping,
+                 verdict: Verdict) -> list[RecordBlock] | None:
+    """The table's records as blocks, one per kind, or None when the row
+    builder is needed."""
+    kinds = _kinds(mapping, verdict)
+    if kinds is None:
         return None
     data_rows, sections = _data_rows(table, grid)
     if len(data_rows) < MIN_ROWS:
         return None
-    wanted = [(name, cand) for (record, name), cand in mapping.fields.items()
-              if record == kind]
-    cells = _cells(grid, data_rows, [cand.column.index for _, cand in wanted])
+    wanted = [(record, name, cand) for (record, name), cand in mapping.fields.items()
+              if record in kinds]
+    cells = _cells(grid, data_rows, [cand.column.index for _, _, cand in wanted])
     try:
-        columns = {name: _column(cand, name, column)
-                   for (name, cand), column in zip(wanted, cells)}
+        columns = [(record, name, _column(cand, name, column))
+                   for (record, name, cand), column in zip(wanted, cells)]
     except _NotPlain:
         return None
-    block = RecordBlock(kind, table.sheet, [r + 1 for r in data_rows], columns)
-    if kind == "cable":
-        _spec_columns(block)
-    if kind == "load":
-        _source_bus(block, sections, _bus_from_metadata(table)
-                    or _bus_from_title(table, grid))
-    return block.take(_kept(block))
+    rows = [r + 1 for r in data_rows]
+    blocks = {kind: RecordBlock(kind, table.sheet, rows, {
+        name: column for record, name, column in columns if record == kind})
+        for kind in kinds}
+    if "cable" in blocks:
+        _spec_columns(blocks["cable"])
+    if "load" not in blocks:
+        [block] = blocks.values()
+        return [block.take(_kept(block))]
+    loads = blocks["load"]
+    _source_bus(loads, sections, _bus_from_metadata(table) or _bus_from_title(table, grid))
+    kept = _kept(loads)
+    if "cable" not in blocks:
+        return [loads.take(kept)]
+    cables = blocks["cable"]
+    fed = _feeders(loads, cables, kept)
+    return [loads.take(kept), cables.take(fed)] if fed else [loads.take(kept)]
 
 
-def _kind(mapping: TableMapping, verdict: Verdict) -> str | None:
-    """The one kind of record a row of the table gives, if the table is plain."""
+def _kinds(mapping: TableMapping, verdict: Verdict) -> tuple[str, ...] | None:
+    """The kinds of record a row of the table gives (a load and the cable
+    that feeds it, or one kind), if the table is plain."""
     if mapping.phase_groups or mapping.unit_columns:
         return None
     records = verdict.records
     if "load" in records:
-        return None if "cable" in records else "load"
-    if "cable" in records:
-        return "cable"
-    return "bus" if "bus" in records else None
+        return ("load", "cable") if "cable" in records else ("load",)
+    for kind in ("cable", "bus"):
+        if kind in records:
+            return (kind,)
+    return None
+
+
+def _feeders(loads: RecordBlock, cables: RecordBlock, kept: list[int]) -> list[int]:
+    """The records of ``cables`` that feed the loads at ``kept``, as the row
+    builder's feeder cables: a cable is a row's size, description or cores;
+    it runs from the load's board and to the load, unless its own columns
+    say otherwise."""
+    have = [cables.values(name) for name in ("size_mm2", "spec_text", "cores")]
+    fed = [i for i in kept if any(v is not None and v[i] is not None for v in have)]
+    if not fed:
+        return fed
+    _copy_missing(cables, "from_ref", loads.fields.get("source_bus"), fed)
+    tags = loads.values("tag")
+    named = set() if tags is None else {
+        i for i in fed if tags[i] not in (None, "") and not _serial(tags[i])}
+    feeds = ("derived", ("the load this row feeds",))
+    _copy_missing(cables, "to_ref", loads.fields.get("tag"),
+                  [i for i in fed if i in named], feeds)
+    _copy_missing(cables, "to_ref", loads.fields.get("description"),
+                  [i for i in fed if i not in named], feeds)
+    return fed
+
+
+def _copy_missing(block: RecordBlock, name: str, source: FieldColumn | None,
+                  rows: list[int],
+                  marked: tuple[str, tuple[str, ...]] | None = None) -> None:
+    """Give the records at ``rows`` that lack field ``name`` the value of
+    ``source`` (a column of a block of the same rows), as it is or
+    ``marked`` with another source and notes."""
+    column = block.fields.get(name)
+    rows = [i for i in rows if (column is None or column.values[i] is None)
+            and source is not None and source.values[i] is not None]
+    if not rows or source is None:
+        return
+    n = len(block)
+    if column is None:
+        column = FieldColumn([None] * n, [0.0] * n, [None] * n, [NO_NOTES] * n,
+                             _copied(source.cells),
+                             marked[0] if marked else _copied(source.sources))
+    else:
+        column = FieldColumn(list(column.values), list(column.confidences),
+                             list(column.raws), list(column.notes), column.cells,
+                             column.sources)
+    if column.cells != source.cells:
+        column.cells = [block.cell(column, i) for i in range(n)]
+    wanted = marked[0] if marked else source.sources
+    if column.sources != wanted:
+        given = column.sources
+        column.sources = [given] * n if isinstance(given, str) else list(given)
+    for i in rows:
+        column.values[i] = source.values[i]
+        column.confidences[i] = source.confidences[i]
+        column.raws[i] = source.raws[i]
+        column.notes[i] = marked[1] if marked else source.notes[i]
+        if isinstance(column.cells, list):
+            column.cells[i] = block.cell(source, i)
+        if isinstance(column.sources, list):
+            column.sources[i] = marked[0] if marked else (
+                source.sources if isinstance(source.sources, str) else source.sources[i])
+    block.fields[name] = column
 
 
 def _data_rows(table: Table, grid: SheetGrid) -> tuple[list[int], list]:
@@ -350,6 +423,12 @@ def _with_fills(block: RecordBlock, column: FieldColumn | None,
         column.sources = [(given if isinstance(given, str) else given[i]) if f is None
                           else f.source for i, f in enumerate(fills)]
     return column
+
+
+def _copied(cells_or_sources):
+    """One per record as a list of its own, or the one for all."""
+    return list(cells_or_sources) if isinstance(cells_or_sources, list) \
+        else cells_or_sources
 
 
 def _source_bus(block: RecordBlock, sections: list,

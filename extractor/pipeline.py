@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .blocks import RecordBlock, raw_text
 from .build import build_records
-from .build_columns import build_block
+from .build_columns import build_blocks
 from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
                      collect_totals, run_checks, settle)
 from .classify import Evidence, Verdict, classify
@@ -330,16 +330,17 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         verdict = apply_kind(grid.name, verdict, settings.corrections,
                              vocab.sheet_kinds)
         assign(mapping, verdict.records)
-        block = build_block(table, grid, mapping, verdict) if verdict.records \
+        blocks = build_blocks(table, grid, mapping, verdict) if verdict.records \
             else None
-        if block is not None:
-            records: list[Record | RecordBlock] = [block]
+        if blocks is not None:
+            records: list[Record | RecordBlock] = list(blocks)
             # a total row needs the records it adds up; most tables have none
             if any(row.role == "total" for row in table.rows):
-                outcome.totals += collect_totals(table, grid, mapping,
-                                                 block.records())
-            outcome.derating += collect_derating(table, grid, mapping, block)
-            settle(block, settings.checks)
+                outcome.totals += collect_totals(
+                    table, grid, mapping, [r for b in blocks for r in b.records()])
+            for block in blocks:
+                outcome.derating += collect_derating(table, grid, mapping, block)
+                settle(block, settings.checks)
         else:
             records = list(build_records(table, grid, mapping, verdict)
                            if verdict.records else [])

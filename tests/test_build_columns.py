@@ -80,7 +80,7 @@ def test_a_large_plain_table_is_built_as_one_block(tmp_path):
     mapping = candidates(table, grid, vocab)
     verdict = classify(Evidence(table, grid, mapping, grid.name.lower()))
     assign(mapping, verdict.records)
-    block = build_columns.build_block(table, grid, mapping, verdict)
+    [block] = build_columns.build_blocks(table, grid, mapping, verdict)
     assert isinstance(block, RecordBlock)
     assert (block.kind, len(block), block.rows[0]) == ("load", 500, 7)
     first = block.record(0)
