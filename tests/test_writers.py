@@ -737,3 +737,23 @@ def test_a_record_sheet_has_a_look_per_kind_of_row(report):
         (), (None, None, GREEN, GREEN, GREEN, None, GREEN, None, None, AMBER, None,
              RED, None, None, None, GREEN),
         (None, None, RED, GREEN, GREEN, None, AMBER, None, AMBER)]
+
+
+def test_a_sheet_of_many_values_worth_a_look_keeps_the_doubtful_notes_first(
+        monkeypatch):
+    from extractor.writers import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "MAX_NOTES", 2)
+    monkeypatch.setattr(plan_module, "NOTE_LIMIT", 3)
+
+    def load(row: int, confidence: float) -> Load:
+        derived = FieldValue(value=10.0, confidence=confidence, cell=f"L!B{row}",
+                             raw="7.5", source="derived", notes=["from kW"])
+        return Load(sheet="L", row=row, rated_power_kva=derived)
+
+    loads = [load(2, 0.95), load(3, 0.95), load(4, 0.5), load(5, 0.95), load(6, 0.7)]
+
+    sheet = plan_module.record_sheet("Loads", Load, loads)
+
+    # both doubtful values (rows 4 and 6), then the first derived one
+    assert sorted(r for r, _ in sheet.notes) == [1, 3, 5]

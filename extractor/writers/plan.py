@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
+from operator import itemgetter
 from typing import Literal, NamedTuple, Union
 
 from ..blocks import FieldColumn, RecordBlock
@@ -38,6 +39,9 @@ SEVERITY_COLORS: dict[str, str] = {
     "error": BAND_COLORS["low"],
     "warning": BAND_COLORS["medium"],
 }
+NOTE_LIMIT = 10_000
+"""The most notes a record sheet gets: tens of thousands of notes make a
+workbook slow to write and to open, and a file of millions Excel cannot."""
 LEGEND_LINES: list[tuple[str, Band | None]] = [
     ("green: confidence >= 0.85, read cleanly", "high"),
     ("amber: 0.6 to 0.85, check", "medium"),
@@ -45,7 +49,8 @@ LEGEND_LINES: list[tuple[str, Band | None]] = [
     ("", None),
     ("A cell note on a value holds its source cell, the raw text as written "
      "and what was done to it (on very large sheets only doubtful, converted "
-     "or derived values carry one; the JSON report has every source cell).",
+     f"or derived values carry one, at most {NOTE_LIMIT:,} a sheet, the "
+     "doubtful first; the JSON report has every source cell).",
      None),
     ("Findings: red is an error, amber a warning.", None),
 ]
@@ -217,8 +222,9 @@ def record_sheet(
     band, with a note holding the source cell, the raw text and the notes.
     Fields that were not filled stay empty and unfilled. On a sheet of more
     than ``MAX_NOTES`` values only the values worth a look (doubtful,
-    converted, derived or corrected) get a note: notes are costly to write
-    and to open, and the JSON report keeps every source cell.
+    converted, derived or corrected) get a note, at most ``NOTE_LIMIT``, the
+    doubtful first: notes are costly to write and to open, and the JSON
+    report keeps every source cell.
     """
     return _record_sheet(name, record_type, [list(records)])
 
@@ -251,7 +257,8 @@ class _RecordRows:
     """The rows, fills and noted values of a record sheet, record by record.
 
     With ``every_note`` false (a sheet of more than ``MAX_NOTES`` values),
-    only the values worth a look are kept for a note."""
+    only the values worth a look are kept for a note, at most
+    ``NOTE_LIMIT``: the doubtful ones first, then the others in order."""
 
     def __init__(self, names: list[str], every_note: bool = True) -> None:
         self.names = names
@@ -261,10 +268,16 @@ class _RecordRows:
         ]
         self.fills = RowFills([()])
         self.filled: list[tuple[int, int, FieldValue | _BlockField]] = []
+        self.doubtful: list[tuple[int, int, FieldValue | _BlockField]] = []
 
     def _note(self, r: int, c: int, field: FieldValue | _BlockField) -> None:
-        if self.every_note or _worth_a_look(field):
+        if self.every_note:
             self.filled.append((r, c, field))
+            return
+        look = _worth_a_look(field)
+        kept = self.doubtful if look == DOUBTFUL else self.filled if look else None
+        if kept is not None and len(kept) < NOTE_LIMIT:
+            kept.append((r, c, field))
 
     def add_records(self, records: Sequence[Record]) -> None:
         for record in records:
@@ -313,7 +326,11 @@ class _RecordRows:
             self.fills.add(_trimmed(row_colors))
 
     def notes(self) -> dict[tuple[int, int], str]:
-        return {(r, c): field_note(_value(field)) for r, c, field in self.filled}
+        others = self.filled[:max(0, NOTE_LIMIT - len(self.doubtful))] \
+            if self.doubtful else self.filled
+        return {(r, c): field_note(_value(field))
+                for r, c, field in sorted([*self.doubtful, *others],
+                                          key=itemgetter(0, 1))}
 
 
 def _trimmed(colors: list[str | None]) -> list[str | None]:
@@ -342,11 +359,13 @@ def _value(field: FieldValue | _BlockField) -> FieldValue:
 
 
 MAX_NOTES = 2_000
+DOUBTFUL, CHANGED = 2, 1
 
 
-def _worth_a_look(field: FieldValue | _BlockField) -> bool:
-    """Whether a value is doubtful, converted, derived or corrected (read
-    from its column for a block's value, which is not made for it)."""
+def _worth_a_look(field: FieldValue | _BlockField) -> int:
+    """DOUBTFUL for a value of less than high confidence, CHANGED for one
+    converted, derived or corrected, else 0 (read from its column for a
+    block's value, which is not made for it)."""
     if isinstance(field, FieldValue):
         confidence, source, notes = field.confidence, field.source, field.notes
     else:
@@ -354,7 +373,9 @@ def _worth_a_look(field: FieldValue | _BlockField) -> bool:
         sources = column.sources
         source = sources if isinstance(sources, str) else sources[i]
         confidence, notes = column.confidences[i], column.notes[i]
-    return confidence < HIGH_CONFIDENCE or source != "cell" or bool(notes)
+    if confidence < HIGH_CONFIDENCE:
+        return DOUBTFUL
+    return CHANGED if source != "cell" or notes else 0
 
 
 def field_note(fv: FieldValue) -> str:
