@@ -6,7 +6,10 @@ results workbook, in an output folder or next to it, never over an input.
 :func:`run_batch` extracts them over joblib (loky processes, or a Dask
 cluster through joblib's dask backend) and hands back one small
 :class:`FileResult` per file as each finishes. A file that fails is a
-result like any other: it never stops the batch.
+result like any other: it never stops the batch. Each result has a status:
+``ok``; ``partial`` when some sheets could not be read and were skipped;
+``skipped`` when its results workbook exists and ``force`` was not given;
+``failed``.
 """
 
 from __future__ import annotations
@@ -18,13 +21,19 @@ import logging
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .engine_errors import one_line
-from .errors import ConfigurationError, ExtractError, InputError, OutputError
+from .errors import (
+    PARTIAL,
+    ConfigurationError,
+    ExtractError,
+    InputError,
+    OutputError,
+)
 from .sources import WORKBOOK_SUFFIXES
 
 if TYPE_CHECKING:
@@ -37,11 +46,18 @@ RESULTS_SUFFIX = ".results.xlsx"
 DASK_CONNECT_SECONDS = 10
 SUMMARY_COLUMNS = ("path", "status", "loads", "cables", "buses", "confidence",
                    "seconds", "error", "output", "cache")
+STATUSES = ("failed", "partial", "skipped", "ok")  # the worst first
+RESULTS_EXIST = "the results file already exists; pass --force to replace it"
 
 
 @dataclass(slots=True)
 class FileResult:
-    """What one file of a batch gave, or why it failed."""
+    """What one file of a batch gave, or why it failed or was skipped.
+
+    ``error`` says why a file failed or was skipped, and which sheets of a
+    partial one could not be read; ``skipped_sheets`` holds those sheets
+    with the reason of each.
+    """
 
     path: str
     status: str = "ok"
@@ -54,10 +70,15 @@ class FileResult:
     output: str = ""
     cache: str = ""
     exit_code: int = 0
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
 
     @property
     def records(self) -> int:
@@ -192,7 +213,8 @@ def run_batch(jobs: Sequence[Job], settings: Settings, *, n_jobs: int = -1,
     ``n_jobs`` processes (-1: one per core) run the files, or the workers of
     the Dask scheduler at ``scheduler`` (``tcp://host:8786``), which must
     see the same paths. ``on_result`` is called in this process as each
-    file finishes, in the order they finish.
+    file finishes, in the order they finish. A job whose results workbook
+    exists is skipped unless ``force`` is given.
     """
     from .cache import cache_dir
 
@@ -200,12 +222,12 @@ def run_batch(jobs: Sequence[Job], settings: Settings, *, n_jobs: int = -1,
     results: dict[int, FileResult] = {}
     runnable = []
     for i, job in enumerate(jobs):
-        if job.error:
-            results[i] = FileResult(str(job.path), "failed", error=job.error,
-                                    exit_code=job.exit_code)
-            _report(results[i], on_result)
-        else:
+        settled = _settled(job, force)
+        if settled is None:
             runnable.append((i, job))
+        else:
+            results[i] = settled
+            _report(settled, on_result)
 
     calls = ((i, job, settings, use_cache, folder, force) for i, job in runnable)
     for i, result in _map(_extract_numbered, calls, len(runnable), n_jobs,
@@ -215,13 +237,25 @@ def run_batch(jobs: Sequence[Job], settings: Settings, *, n_jobs: int = -1,
     return [results[i] for i in range(len(jobs))]
 
 
+def _settled(job: Job, force: bool) -> FileResult | None:
+    """The result of a job known before it runs: failed if its file was not
+    found, skipped if its results exist; None if it has to run."""
+    if job.error:
+        return FileResult(str(job.path), "failed", error=job.error,
+                          exit_code=job.exit_code)
+    if job.output is not None and job.output.exists() and not force:
+        return FileResult(str(job.path), "skipped", error=RESULTS_EXIST,
+                          output=str(job.output))
+    return None
+
+
 def _report(result: FileResult,
             on_result: Callable[[FileResult], None] | None) -> None:
-    if result.ok:
+    if result.error:
+        log.info("%s: %s: %s", result.path, result.status, result.error)
+    else:
         log.info("%s: %d records in %.2f s", result.path, result.records,
                  result.seconds)
-    else:
-        log.info("%s: failed: %s", result.path, result.error)
     if on_result is not None:
         on_result(result)
 
@@ -278,15 +312,20 @@ def extract_one(job: Job, settings: Settings, use_cache: bool = True,
                 force: bool = False) -> FileResult:
     """Extract one file and write its results workbook; never raises.
 
-    The product's own errors give their message and exit code; anything
-    else is reported as an internal error with its last traceback line.
+    A file whose results exist is skipped unless ``force`` is given, and
+    one with sheets that could not be read is partial. The product's own
+    errors give their message and exit code; anything else is reported as
+    an internal error with its last traceback line.
     """
     from .cache import cached_extract
 
+    settled = _settled(job, force)
+    if settled is not None:
+        return settled
     started = time.perf_counter()
     result = FileResult(str(job.path))
     try:
-        _check_output(job, force)
+        _check_output(job)
         report = cached_extract(job.path, settings, use_cache=use_cache, n_jobs=1,
                                 folder=cache_folder)
         if job.output is not None:
@@ -298,6 +337,7 @@ def extract_one(job: Job, settings: Settings, use_cache: bool = True,
         result.loads, result.cables = report.count("load"), report.count("cable")
         result.buses, result.confidence = report.count("bus"), report.confidence
         result.cache = report.performance.cache
+        _mark_skipped_sheets(result, report)
     except ExtractError as exc:
         result.status, result.error, result.exit_code = "failed", exc.message, \
             exc.exit_code
@@ -310,15 +350,25 @@ def extract_one(job: Job, settings: Settings, use_cache: bool = True,
     return result
 
 
-def _check_output(job: Job, force: bool) -> None:
-    if job.output is None:
-        return
-    if job.output.resolve() == job.path.resolve():
+def _check_output(job: Job) -> None:
+    if job.output is not None and job.output.resolve() == job.path.resolve():
         raise OutputError("the results would overwrite the input",
                           path=str(job.output))
-    if job.output.exists() and not force:
-        raise OutputError("the results file already exists; pass --force to "
-                          "replace it", path=str(job.output))
+
+
+def _mark_skipped_sheets(result: FileResult, report) -> None:
+    """Make the result partial if some sheets could not be read, naming them."""
+    from .sheet_reader import SKIPPED
+
+    skipped = [(f.cell or "", f.message) for f in report.findings
+               if f.rule == SKIPPED]
+    if not skipped:
+        return
+    named = ", ".join(f"{sheet!r} ({reason})" for sheet, reason in skipped)
+    count = "1 sheet" if len(skipped) == 1 else f"{len(skipped)} sheets"
+    result.status, result.exit_code = "partial", PARTIAL
+    result.skipped_sheets = skipped
+    result.error = f"skipped {count} that could not be read: {named}"
 
 
 # -- the summary -------------------------------------------------------------
@@ -343,11 +393,11 @@ def write_summary(results: Sequence[FileResult], path: Path) -> Path:
 
 
 def totals(results: Sequence[FileResult]) -> dict[str, int]:
-    """Files, failures and records over a batch."""
+    """Files of each status and records over a batch."""
     return {
         "files": len(results),
-        "ok": sum(1 for r in results if r.ok),
-        "failed": sum(1 for r in results if not r.ok),
+        **{status: sum(1 for r in results if r.status == status)
+           for status in ("ok", "partial", "skipped", "failed")},
         "loads": sum(r.loads for r in results),
         "cables": sum(r.cables for r in results),
         "buses": sum(r.buses for r in results),

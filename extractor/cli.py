@@ -28,7 +28,8 @@ EXIT_CODES = """exit codes:
   5  password-protected workbook
   6  a size limit was exceeded
   7  a result file could not be written
-  8  partial success: some sheets could not be read (see the findings)
+  8  partial success: some sheets could not be read (see the findings);
+     in a batch: no file failed, but some were read in part
   9  some files in a batch failed"""
 
 
@@ -93,14 +94,16 @@ def _logging(args: argparse.Namespace) -> None:
 
 
 def positive(kind):
-    """An argparse type: a number of ``kind`` above zero."""
+    """An argparse type: a number of ``kind`` (int or float) above zero."""
+    what = "a whole number" if kind is int else "a number"
+
     def parse(text: str):
         try:
             value = kind(text)
         except ValueError:
             value = 0
         if not value > 0:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} above 0")
         return value
 
     parse.__name__ = kind.__name__  # argparse names the type in its messages

@@ -1,6 +1,13 @@
-"""The product's own errors: one base, a branch per kind of problem."""
+"""The product's own errors: one base, a branch per kind of problem.
+
+Each kind has its exit code; two outcomes that are not errors have codes of
+their own too, below.
+"""
 
 from __future__ import annotations
+
+PARTIAL = 8  # read in part: sheets that could not be read were skipped
+BATCH_FAILED = 9  # some files of a batch failed, the others were extracted
 
 
 class ExtractError(Exception):

@@ -54,11 +54,15 @@ class Deadline:
         self.at = None if seconds is None else time.monotonic() + seconds
 
     def check(self, sheet: str | None = None) -> None:
-        """Raise TimeLimitError if the time is up."""
+        """Raise TimeLimitError if the time is up.
+
+        The message names only --timeout, which every command with a time
+        limit takes; a command that can do more adds its own suggestion.
+        """
         if self.at is not None and time.monotonic() > self.at:
             raise TimeLimitError(
                 f"extraction took longer than the time limit of {self.seconds:g} s; "
-                "raise it (--timeout) or read fewer sheets (--sheet)",
+                "raise it (--timeout)",
                 path=self.path,
                 sheet=sheet,
             )

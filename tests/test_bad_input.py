@@ -546,8 +546,10 @@ def test_limits_in_force_apply_to_reads_given_none(tmp_path):
 def test_the_time_limit_stops_reading(tmp_path, capsys):
     path = book(tmp_path / "slow.xlsx", loads)
 
-    with pytest.raises(TimeLimitError):
+    with pytest.raises(TimeLimitError) as info:
         read_workbook(path, limits=Limits(max_seconds=1e-9))
+    assert info.value.message == (
+        "extraction took longer than the time limit of 1e-09 s; raise it (--timeout)")
     assert run(path, tmp_path, "--timeout", "0.000000001") == 6
 
     assert capsys.readouterr().err == (
@@ -555,13 +557,21 @@ def test_the_time_limit_stops_reading(tmp_path, capsys):
         "1e-09 s; raise it (--timeout) or read fewer sheets (--sheet)\n")
 
 
-def test_limit_flags_must_be_positive(capsys):
+@pytest.mark.parametrize(("command", "option", "value", "message"), [
+    ("run", "--max-cells", "0", "'0' is not a whole number above 0"),
+    ("run", "--max-inflated-mb", "0.001", "'0.001' is not a whole number above 0"),
+    ("batch", "--max-inflated-mb", "0.001", "'0.001' is not a whole number above 0"),
+    ("run", "--jobs", "two", "'two' is not a whole number above 0"),
+    ("run", "--timeout", "0", "'0' is not a number above 0"),
+    ("batch", "--timeout", "-1", "'-1' is not a number above 0"),
+])
+def test_limit_flags_must_be_above_zero(capsys, command, option, value, message):
     with pytest.raises(SystemExit) as info:
-        main(["run", "x.xlsx", "--max-cells", "0"])
+        main([command, "x.xlsx", f"{option}={value}"])
 
     assert info.value.code == 2
-    assert "argument --max-cells: '0' is not a positive number" in (
-        capsys.readouterr().err)
+    assert capsys.readouterr().err.endswith(
+        f"excel-extract {command}: error: argument {option}: {message}\n")
 
 
 def test_skipped_sheets_make_a_partial_success(capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,20 @@ from extractor.pipeline import Settings
 TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
 SAMPLE = TEMPLATES / "sample_project.xlsx"
 CSV = "Tag,Description,kW,Voltage\nP-1,Pump,5,400\nP-2,Fan,7.5,400\n"
+CABLES_XML = "xl/worksheets/sheet2.xml"  # the Cable Schedule sheet of SAMPLE
+CUT_SHORT = ("the file cannot be read as a workbook (unclosed token: line 1, "
+             "column 6841); open it in Excel and save it as .xlsx, then try again")
+
+
+def damaged(path: Path) -> Path:
+    """A copy of SAMPLE, a valid zip whose Cable Schedule sheet is cut short."""
+    with zipfile.ZipFile(SAMPLE) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in members:
+            cut = info.filename == CABLES_XML
+            zf.writestr(info, data[: len(data) // 2] if cut else data)
+    return path
 
 
 @pytest.fixture
@@ -181,8 +196,6 @@ def test_batch_all_ok_writes_results_beside_and_a_json_summary(tmp_path, capsys)
     assert capsys.readouterr().out == ""
 
     # again: the results exist, so only --force replaces them; the cache answers
-    assert main(["batch", str(folder), "-q"]) == 9
-    assert "pass --force to replace it" in capsys.readouterr().err
     assert main(["batch", str(folder), "-q", "--force", "--summary",
                  str(summary)]) == 0
     assert [r["cache"] for r in json.loads(summary.read_text("utf-8"))] == [
@@ -221,3 +234,81 @@ def test_extract_one_never_raises(tmp_path, monkeypatch):
     assert (result.status, result.exit_code) == ("failed", 1)
     assert result.error == ("internal error (ZeroDivisionError: division by zero); "
                             "rerun the file alone with --debug")
+
+
+def test_existing_results_are_skipped_not_failed(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.xlsx").write_bytes(SAMPLE.read_bytes())
+    (folder / "two.csv").write_text(CSV, "utf-8")
+    summary = tmp_path / "s.csv"
+    assert main(["batch", str(folder), "-q"]) == 0
+    written = {p: p.read_bytes() for p in folder.glob("*.results.xlsx")}
+
+    code = main(["batch", str(folder), "--summary", str(summary)])
+
+    assert code == 0
+    with summary.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [(Path(r["path"]).name, r["status"], r["loads"], r["error"],
+                 Path(r["output"]).name) for r in csv.DictReader(handle)]
+    assert rows == [
+        ("one.xlsx", "skipped", "0", "the results file already exists; pass "
+         "--force to replace it", "one.results.xlsx"),
+        ("two.csv", "skipped", "0", "the results file already exists; pass "
+         "--force to replace it", "two.results.xlsx")]
+    captured = capsys.readouterr()
+    assert "2 files: 0 ok, 2 skipped, 0 failed; 0 loads" in captured.out
+    assert ("skipped 2 files whose results exist; pass --force to replace them\n"
+            in captured.out)
+    assert "error:" not in captured.out + captured.err
+    assert {p: p.read_bytes() for p in written} == written
+
+
+def test_a_workbook_with_an_unreadable_sheet_is_partial(tmp_path, capsys):
+    book = damaged(tmp_path / "damaged.xlsx")
+    summary = tmp_path / "s.json"
+    warning = f"warning: {book} [Cable Schedule]: {CUT_SHORT}\n"
+    assert main(["run", str(book), "--no-xlsx", "-q"]) == 8
+    assert capsys.readouterr().err == warning
+
+    code = main(["batch", str(book), "--no-xlsx", "--summary", str(summary)])
+
+    assert code == 8
+    [row] = json.loads(summary.read_text("utf-8"))
+    assert (row["status"], row["loads"], row["cables"], row["buses"]) == (
+        "partial", 24, 0, 5)
+    assert row["error"] == (
+        f"skipped 1 sheet that could not be read: 'Cable Schedule' ({CUT_SHORT})")
+    captured = capsys.readouterr()
+    assert captured.err == warning
+    assert "│ partial (cached) │" in captured.out  # the report `run` stored
+    assert "1 files: 0 ok, 1 partial, 0 failed; 24 loads, 0 cables, 5 buses;" in (
+        captured.out)
+
+
+def test_a_failed_file_outweighs_a_partial_one(tmp_path, capsys):
+    book = damaged(tmp_path / "damaged.xlsx")
+    summary = tmp_path / "s.csv"
+
+    code = main(["batch", str(book), str(tmp_path / "gone.xlsx"), "--no-xlsx",
+                 "-q", "--summary", str(summary)])
+
+    assert code == 9
+    with summary.open(encoding="utf-8-sig", newline="") as handle:
+        assert [r["status"] for r in csv.DictReader(handle)] == ["partial", "failed"]
+    assert capsys.readouterr().err == (
+        f"warning: {book} [Cable Schedule]: {CUT_SHORT}\n"
+        f"error: {tmp_path / 'gone.xlsx'}: file not found; check the path\n")
+
+
+def test_a_time_out_suggests_only_options_of_batch(tmp_path, capsys):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+
+    code = main(["batch", str(book), "--no-xlsx", "--no-cache", "-q",
+                 "--timeout", "0.000000001"])
+
+    assert code == 9
+    assert capsys.readouterr().err == (
+        f"error: {book}: extraction took longer than the time limit of 1e-09 s; "
+        "raise it (--timeout)\n")

@@ -50,9 +50,59 @@ def test_existing_results_need_force(tmp_path, capsys):
     assert out.read_bytes() == b"keep me"
     err = capsys.readouterr().err.strip()
     assert err == (f"error: {out}: the file already exists; pass --force to "
-                   "replace it or choose another path")
+                   "replace it or choose another path with -o")
     assert main(["run", str(SAMPLE), "-o", str(out), "--force", "-q"]) == 0
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_an_existing_json_report_names_the_json_option(tmp_path, capsys):
+    report = tmp_path / "r.json"
+    report.write_text("{}", "utf-8")
+
+    code = main(["run", str(SAMPLE), "--json", str(report), "--no-xlsx"])
+
+    assert code == 7
+    assert capsys.readouterr().err == (
+        f"error: {report}: the file already exists; pass --force to replace it "
+        "or choose another path with --json\n")
+    assert report.read_text("utf-8") == "{}"
+
+
+def test_a_json_report_over_the_input_names_the_json_option(tmp_path, capsys):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+
+    assert main(["run", str(book), "--json", str(book), "--no-xlsx", "--force"]) == 7
+
+    assert capsys.readouterr().err == (
+        f"error: {book}: the json output would overwrite the input; choose "
+        "another path with --json\n")
+    assert book.read_bytes() == SAMPLE.read_bytes()
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_csv_into_a_file_says_a_folder_is_needed(tmp_path, capsys, below):
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+    taken = tmp_path / "taken"
+    taken.write_text("keep me", "utf-8")
+
+    code = main(["run", str(book), "--csv", str(taken / below), "--force"])
+
+    assert code == 7
+    assert capsys.readouterr().err == (
+        f"error: {taken}: this is a file, not a folder; give --csv a folder (it "
+        "is created if missing)\n")
+    assert taken.read_text("utf-8") == "keep me"
+    assert not (tmp_path / "b.results.xlsx").exists()
+
+
+def test_an_output_that_is_a_folder_is_refused(tmp_path, capsys):
+    assert main(["run", str(SAMPLE), "-o", str(tmp_path), "--force"]) == 7
+
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path}: this is a folder, not a file; give -o the path of a "
+        "file\n")
 
 
 def test_a_file_with_no_electrical_table_is_read_with_a_warning(tmp_path, capsys):

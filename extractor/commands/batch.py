@@ -9,10 +9,17 @@ from pathlib import Path
 from typing import Self
 
 from ..cli import EXIT_CODES
-from .run import add_check_arguments, add_limit_arguments, check_settings, limits
+from ..errors import BATCH_FAILED, PARTIAL
+from .run import (
+    add_check_arguments,
+    add_limit_arguments,
+    check_settings,
+    limits,
+    skipped_sheet_warning,
+)
 
-BATCH_FAILED = 9
 TABLE_ROWS = 40
+STYLES = {"ok": "green", "partial": "yellow", "skipped": "blue", "failed": "red"}
 
 
 def add_parser(sub, common) -> None:
@@ -24,8 +31,12 @@ def add_parser(sub, common) -> None:
         "glob patterns (quote them; ** descends into folders) are expanded. "
         "Each file's results workbook goes into OUTDIR, keeping the folders "
         "below each folder or pattern named, or next to the file. A file that "
-        "fails is reported and the batch goes on; the exit code is 9 if any "
-        "failed.",
+        "fails is reported and the batch goes on. A file with sheets that "
+        "could not be read is partial: the other sheets are extracted and a "
+        "warning names each skipped sheet. A file whose results workbook "
+        "exists is skipped, unless --force is given. The exit code is 9 if "
+        "any file failed, else 8 if any was partial, else 0 (skipped files "
+        "are no failure).",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     batch.add_argument("paths", nargs="+", metavar="PATH",
@@ -95,13 +106,31 @@ def _batch(args: argparse.Namespace) -> int:
 
     if args.summary:
         write_summary(results, args.summary)
+    _print_warnings(results)
     if not args.quiet:
         _print_summary(results, seconds, args.summary)
     else:
         for result in results:
-            if not result.ok:
+            if result.failed:
                 print(f"error: {result.path}: {result.error}", file=sys.stderr)
-    return 0 if all(r.ok for r in results) else BATCH_FAILED
+    return batch_exit_code(results)
+
+
+def batch_exit_code(results) -> int:
+    """BATCH_FAILED if any file failed, else PARTIAL if any was read in part,
+    else 0; skipped files count as done."""
+    if any(r.failed for r in results):
+        return BATCH_FAILED
+    if any(r.status == "partial" for r in results):
+        return PARTIAL
+    return 0
+
+
+def _print_warnings(results) -> None:
+    """The warning ``run`` prints for each sheet it skipped, for every file."""
+    for result in results:
+        for sheet, reason in result.skipped_sheets:
+            print(skipped_sheet_warning(result.path, sheet, reason), file=sys.stderr)
 
 
 class _Progress:
@@ -139,17 +168,18 @@ class _Progress:
 
     def advance(self, result) -> None:
         self.records += result.records
-        self.errors += 0 if result.ok else 1
+        self.errors += 1 if result.failed else 0
         self.bar.update(self.task, advance=1, records=self.records,
                         errors=self.errors)
 
 
 def _print_summary(results, seconds: float, summary: Path | None) -> None:
-    """A table of the files, failed ones first, then each failure's reason."""
+    """A table of the files, the worst first, then each failure's reason and
+    the totals."""
     from rich.console import Console
     from rich.table import Table
 
-    from ..batch import totals
+    from ..batch import STATUSES, totals
 
     console = Console()
     table = Table(title="batch", title_justify="left")
@@ -157,10 +187,10 @@ def _print_summary(results, seconds: float, summary: Path | None) -> None:
     table.add_column("status")
     for name in ("loads", "cables", "buses", "conf.", "s"):
         table.add_column(name, justify="right")
-    shown = sorted(results, key=lambda r: r.ok)[:TABLE_ROWS]
+    shown = sorted(results, key=lambda r: STATUSES.index(r.status))[:TABLE_ROWS]
     for r in shown:
-        status = "[green]ok" if r.ok else "[red]failed"
-        if r.ok and r.cache == "hit":
+        status = f"[{STYLES[r.status]}]{r.status}"
+        if r.cache == "hit":
             status += " (cached)"
         table.add_row(r.path, status, str(r.loads), str(r.cables), str(r.buses),
                       f"{r.confidence:.2f}", f"{r.seconds:.2f}")
@@ -170,15 +200,27 @@ def _print_summary(results, seconds: float, summary: Path | None) -> None:
         console.print(f"... {len(results) - len(shown)} more files{where}",
                       highlight=False)
     for r in results:
-        if not r.ok:
+        if r.failed:
             console.print(f"error: {r.path}: {r.error}", soft_wrap=True,
                           highlight=False, markup=False)
     t = totals(results)
     rate = t["files"] / seconds if seconds > 0 else 0.0
     console.print(
-        f"{t['files']} files: {t['ok']} ok, {t['failed']} failed; {t['loads']} loads, "
+        f"{t['files']} files: {_counts(t)}; {t['loads']} loads, "
         f"{t['cables']} cables, {t['buses']} buses; {seconds:.1f} s "
         f"({rate:.1f} files/s)", soft_wrap=True, highlight=False,
     )
+    if t["skipped"]:
+        files = "1 file" if t["skipped"] == 1 else f"{t['skipped']} files"
+        console.print(f"skipped {files} whose results exist; pass --force to "
+                      "replace them", soft_wrap=True, highlight=False)
     if summary:
         console.print(f"wrote {summary}", soft_wrap=True, highlight=False)
+
+
+def _counts(t: dict[str, int]) -> str:
+    """Files ok and failed, with those partial or skipped when there are any."""
+    counts = [f"{t['ok']} ok"]
+    counts += [f"{t[status]} {status}" for status in ("partial", "skipped")
+               if t[status]]
+    return ", ".join(counts + [f"{t['failed']} failed"])

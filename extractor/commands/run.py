@@ -8,10 +8,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..cli import EXIT_CODES, positive
-from ..errors import OutputError
+from ..errors import PARTIAL, OutputError, TimeLimitError
 from ..limits import MB, Limits
 
-PARTIAL = 8  # the exit code of a run that had to skip some sheets
+OPTION_OF = {"xlsx": "-o", "json": "--json"}  # the option that names each output
 
 
 def add_parser(sub, common) -> None:
@@ -57,7 +57,6 @@ def add_parser(sub, common) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..cache import cached_extract
     from ..pipeline import Settings
 
     book: Path = args.book
@@ -68,8 +67,7 @@ def _run(args: argparse.Namespace) -> int:
                         sheets=tuple(args.sheet), limits=limits(args))
     if args.corrections:
         settings.corrections = _corrections(args.corrections, book, settings, args)
-    report = cached_extract(book, settings, use_cache=not args.no_cache,
-                            n_jobs=args.jobs)
+    report = _extract(book, settings, args)
     written = _write(report, outputs, args)
     if not args.quiet:
         from ..summary import print_summary
@@ -78,18 +76,30 @@ def _run(args: argparse.Namespace) -> int:
     return exit_code(report)
 
 
+def _extract(book: Path, settings, args: argparse.Namespace):
+    """The report of ``book``; a time-out also suggests reading fewer sheets,
+    which ``run`` can do and other commands with a time limit cannot."""
+    from ..cache import cached_extract
+
+    try:
+        return cached_extract(book, settings, use_cache=not args.no_cache,
+                              n_jobs=args.jobs)
+    except TimeLimitError as exc:
+        raise TimeLimitError(f"{exc.message} or read fewer sheets (--sheet)",
+                             path=exc.path, sheet=exc.sheet, cell=exc.cell) from exc
+
+
 def _corrections(results: Path, book: Path, settings, args):
     """The corrections in a results workbook: the rows of its Mapping and
     Sheets sheets that differ from an extraction of BOOK without them."""
-    from ..cache import cached_extract
     from ..errors import ConfigurationError
     from ..learn import corrections_in
 
     if not results.is_file():
         raise ConfigurationError("corrections workbook not found; check the path",
                                  path=str(results))
-    return corrections_in(results, book, settings, lambda path, s: cached_extract(
-        path, s, use_cache=not args.no_cache, n_jobs=args.jobs)).corrections()
+    return corrections_in(results, book, settings, lambda path, s: _extract(
+        path, s, args)).corrections()
 
 
 def exit_code(report) -> int:
@@ -102,7 +112,7 @@ def exit_code(report) -> int:
 
     skipped = [f for f in report.findings if f.rule == SKIPPED]
     for finding in skipped:
-        print(f"warning: {report.source} [{finding.cell}]: {finding.message}",
+        print(skipped_sheet_warning(report.source, finding.cell, finding.message),
               file=sys.stderr)
     if not any(report.count(kind) for kind in ("load", "cable", "bus")):
         print(f"warning: {report.source}: no load list, cable schedule or board "
@@ -110,6 +120,11 @@ def exit_code(report) -> int:
               "Sheets sheet of the results for how each sheet was read (headers "
               "of your own can be taught with --vocabulary)", file=sys.stderr)
     return PARTIAL if skipped else 0
+
+
+def skipped_sheet_warning(source: str, sheet: str, reason: str) -> str:
+    """The line that warns of a sheet skipped because it could not be read."""
+    return f"warning: {source} [{sheet}]: {reason}"
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
@@ -160,6 +175,7 @@ def check_settings(args: argparse.Namespace):
 
 
 def _outputs(args: argparse.Namespace) -> dict[str, Path]:
+    """The result files to write, checked before anything is extracted."""
     book: Path = args.book
     out: dict[str, Path] = {}
     if not args.no_xlsx:
@@ -167,16 +183,37 @@ def _outputs(args: argparse.Namespace) -> dict[str, Path]:
     if args.json:
         out["json"] = args.json
     for kind, path in out.items():
-        if path.resolve() == book.resolve():
-            raise OutputError(f"the {kind} output would overwrite the input; "
-                              "choose another path with -o", path=str(path))
-        if path.exists() and not args.force:
-            raise OutputError("the file already exists; pass --force to replace "
-                              "it or choose another path", path=str(path))
-        if not path.parent.is_dir():
-            raise OutputError("the folder does not exist; create it or choose "
-                              "another path", path=str(path))
+        _check_output_file(kind, path, book, args.force)
+    if args.csv:
+        _check_csv_folder(args.csv)
     return out
+
+
+def _check_output_file(kind: str, path: Path, book: Path, force: bool) -> None:
+    """Refuse to write over the input, over a folder or over an existing file
+    (unless forced), or into a folder that does not exist; each message
+    names the option that gave the path."""
+    option = OPTION_OF[kind]
+    if path.resolve() == book.resolve():
+        raise OutputError(f"the {kind} output would overwrite the input; "
+                          f"choose another path with {option}", path=str(path))
+    if path.is_dir():
+        raise OutputError(f"this is a folder, not a file; give {option} the path "
+                          "of a file", path=str(path))
+    if path.exists() and not force:
+        raise OutputError("the file already exists; pass --force to replace it "
+                          f"or choose another path with {option}", path=str(path))
+    if not path.parent.is_dir():
+        raise OutputError("the folder does not exist; create it or choose "
+                          f"another path with {option}", path=str(path))
+
+
+def _check_csv_folder(folder: Path) -> None:
+    """Refuse a --csv path that is a file, or lies below one."""
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if not existing.is_dir():
+        raise OutputError("this is a file, not a folder; give --csv a folder "
+                          "(it is created if missing)", path=str(existing))
 
 
 def _write(report, outputs: dict[str, Path], args) -> list[Path]:
