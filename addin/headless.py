@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractor.engine_errors import engine_errors
 from extractor.errors import OutputError, WorkbookError
 from extractor.pipeline import Settings
 from extractor.sources import detect_format
@@ -68,14 +69,17 @@ def run_on_file(book: Path, output: Path, *, settings: Settings | None = None,
 
     ``book`` is only read. ``output`` must be another file; an existing one
     is replaced only with ``force``. With ``keep_vba`` an .xlsm keeps its
-    macros (and ``output`` must then be .xlsm too).
+    macros (and ``output`` must then be .xlsm too). A damaged ``book`` is a
+    :class:`WorkbookError`: openpyxl loads all the sheets or none, so unlike
+    ``run`` this cannot skip the damaged sheet and read the others.
     """
     from .file_engine import activated, mock_caller, open_book
     from .ribbon import extract_workbook
 
     fmt = _check_paths(book, output, keep_vba, force)
-    before = _part_kinds(book)
-    xw_book = open_book(book, keep_vba=keep_vba and fmt == "xlsm")
+    with engine_errors(book):
+        before = _part_kinds(book)
+        xw_book = open_book(book, keep_vba=keep_vba and fmt == "xlsm")
     try:
         with activated(), mock_caller(xw_book):
             extraction = extract_workbook(settings, max_notes)

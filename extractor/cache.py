@@ -9,7 +9,8 @@ by the environment variable ``EXCEL_EXTRACT_CACHE_DIR``.
 
 Entries are pickled reports written atomically; an entry that cannot be
 read is a miss and is removed. When the cache grows past ``max_bytes`` the
-entries used longest ago are removed.
+entries used longest ago are removed. A cache folder that is a file, or
+that cannot be created or written, is a configuration error.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from .pipeline import Settings
@@ -124,6 +126,28 @@ class ReportCache:
             return
         self.prune()
 
+    def check(self, *, extracting: bool = False) -> None:
+        """Raise a :class:`ConfigurationError` if a file stands where the
+        folder, or one of the folders above it, should be."""
+        blocking = _blocking_file(self.folder)
+        if blocking == self.folder:
+            raise _folder_error(self.folder, "is a file", extracting=extracting)
+        if blocking is not None:
+            raise _folder_error(self.folder, f"cannot be created, as {blocking} "
+                                "is a file", extracting=extracting)
+
+    def prepare(self) -> None:
+        """Create the folder for an extraction; a :class:`ConfigurationError`
+        if it cannot be created or written."""
+        self.check(extracting=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _folder_error(self.folder, "cannot be created "
+                                f"({exc.strerror or exc})", extracting=True) from exc
+        if not os.access(self.folder, os.W_OK | os.X_OK):
+            raise _folder_error(self.folder, "cannot be written", extracting=True)
+
     def entries(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
@@ -135,6 +159,8 @@ class ReportCache:
         return sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
 
     def info(self) -> CacheInfo:
+        """What the folder holds; an error if a file stands in its place."""
+        self.check()
         stats = [p.stat() for p in self.entries()]
         times = [s.st_mtime for s in stats]
         bench = [p.stat().st_size for p in self.bench_workbooks()]
@@ -144,7 +170,8 @@ class ReportCache:
 
     def clear(self) -> tuple[int, int]:
         """Remove every entry and the benchmark's workbooks; returns how many
-        of each there were."""
+        of each there were. An error if a file stands in the folder's place."""
+        self.check()
         entries, workbooks = self.entries(), self.bench_workbooks()
         for path in entries + workbooks:
             path.unlink(missing_ok=True)
@@ -183,6 +210,7 @@ def cached_extract(path: str | Path, settings: Settings | None = None, *,
         return report
 
     store = ReportCache(folder)
+    store.prepare()
     started = time.perf_counter()
     key = store.key(path, settings)
     found = store.get(key)
@@ -195,6 +223,27 @@ def cached_extract(path: str | Path, settings: Settings | None = None, *,
     report.performance.cache = "stored"
     store.put(key, report)
     return report
+
+
+def _blocking_file(folder: Path) -> Path | None:
+    """The first of ``folder`` and the folders above it that exists and is
+    not a folder, or None."""
+    for path in (folder, *folder.parents):
+        if path.exists():
+            return None if path.is_dir() else path
+    return None
+
+
+def _folder_error(folder: Path, problem: str, *,
+                  extracting: bool) -> ConfigurationError:
+    """What to say when the cache folder cannot be used, naming the setting;
+    an extraction can also do without the cache."""
+    source = f" (set by {ENV_DIR})" if os.environ.get(ENV_DIR) else ""
+    remedy = f"point {ENV_DIR} at a folder you can write"
+    if extracting:
+        remedy += ", or pass --no-cache"
+    return ConfigurationError(f"the cache folder {folder}{source} {problem}; "
+                              f"{remedy}")
 
 
 def _named_part(path: Path) -> str:

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 from xml.parsers.expat import ExpatError
 
 import python_calamine as calamine
@@ -41,6 +42,7 @@ _ENGINE_ERRORS = (
     zlib.error,
     EOFError,
     ExpatError,
+    ParseError,
     ValueError,
     KeyError,
     IndexError,

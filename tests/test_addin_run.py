@@ -24,6 +24,9 @@ GREEN = "C6EFCE"
 RESULT_SHEETS = ["Loads", "Cables", "Buses", "Sheets", "Mapping", "Findings",
                  "Performance", "Legend"]
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
+SAMPLE = Path(__file__).resolve().parents[1] / "workbook_templates" \
+    / "sample_project.xlsx"
+SHEET_XML = "xl/worksheets/sheet1.xml"
 
 
 @needs_corpus
@@ -146,6 +149,27 @@ def test_a_macro_book_without_keep_vba_must_be_saved_as_xlsx(tmp_path, capsys):
     assert "the output must end in .xlsx" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("damage", "reason"), [
+    ("flipped", "Error -3 while decompressing data: invalid distance too far back"),
+    ("cut", "unclosed token: line 1, column 12691"),
+])
+def test_a_damaged_sheet_is_an_unreadable_workbook(damage, reason, tmp_path, capsys):
+    damaged = {"flipped": _flipped_sheet, "cut": _cut_sheet}[damage]
+    book = damaged(tmp_path / "damaged.xlsx")
+    before = book.read_bytes()
+    out = tmp_path / "out.xlsx"
+
+    assert main(["addin-run", str(book), "-o", str(out)]) == 4
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: {book}: the file cannot be read as a workbook ({reason}); open it "
+        "in Excel and save it as .xlsx, then try again\n")
+    assert not out.exists()
+    assert book.read_bytes() == before
+
+
 def test_the_run_command_never_imports_xlwings(tmp_path):
     book = write_xlsx(tmp_path / "b.xlsx", {"Loads": [["Tag"], ["P-1"]]})
     code = ("import sys; from extractor.cli import main; "
@@ -206,6 +230,35 @@ def _add_custom_ribbon(book: Path) -> None:
             zf.writestr(info, data)
         zf.writestr("customUI/customUI.xml", b'<customUI xmlns="http://schemas.'
                     b'microsoft.com/office/2006/01/customui"/>')
+
+
+def _flipped_sheet(path: Path) -> Path:
+    """The sample workbook with 40 bytes flipped in the middle of the
+    compressed data of its first sheet; the zip itself is still valid."""
+    data = bytearray(SAMPLE.read_bytes())
+    with zipfile.ZipFile(SAMPLE) as zf:
+        info = zf.getinfo(SHEET_XML)
+    # the data follows the 30-byte local header, the name and the extra field
+    header = info.header_offset
+    name_size = int.from_bytes(data[header + 26:header + 28], "little")
+    extra_size = int.from_bytes(data[header + 28:header + 30], "little")
+    middle = header + 30 + name_size + extra_size + info.compress_size // 2
+    for i in range(middle - 20, middle + 20):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _cut_sheet(path: Path) -> Path:
+    """The sample workbook with the XML of its first sheet cut in half,
+    written into a valid zip."""
+    with zipfile.ZipFile(SAMPLE) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info)
+            if info.filename == SHEET_XML:
+                part = part[:len(part) // 2]
+            dst.writestr(info, part)
+    return path
 
 
 def _template_vba(tmp_path: Path) -> Path:

@@ -183,3 +183,85 @@ def test_run_says_when_the_report_came_from_the_cache(book, tmp_path):
 
 def test_code_fingerprint_is_stable():
     assert cache_module.code_fingerprint() == cache_module.code_fingerprint()
+
+
+@pytest.fixture
+def cache_file(tmp_path, monkeypatch) -> Path:
+    """EXCEL_EXTRACT_CACHE_DIR naming a file instead of a folder."""
+    path = tmp_path / "cachefile"
+    path.write_bytes(b"")
+    monkeypatch.setenv("EXCEL_EXTRACT_CACHE_DIR", str(path))
+    return path
+
+
+def test_a_cache_folder_that_is_a_file_stops_run(book, cache_file, capsys):
+    assert main(["run", str(book), "--no-xlsx", "-q"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"error: the cache folder {cache_file} (set by EXCEL_EXTRACT_CACHE_DIR) "
+        "is a file; point EXCEL_EXTRACT_CACHE_DIR at a folder you can write, or "
+        "pass --no-cache\n")
+    assert cache_file.read_bytes() == b""
+
+
+def test_without_the_cache_a_cache_folder_that_is_a_file_is_not_touched(
+        book, cache_file, capsys):
+    assert main(["run", str(book), "--no-xlsx", "-q", "--no-cache"]) == 0
+
+    assert capsys.readouterr().err == ""
+    assert cache_file.is_file() and cache_file.read_bytes() == b""
+
+
+def test_a_cache_folder_that_is_a_file_fails_each_batch_file(book, cache_file,
+                                                              capsys):
+    assert main(["batch", str(book), "--no-xlsx", "-q"]) == 9
+
+    assert capsys.readouterr().err == (
+        f"error: {book}: the cache folder {cache_file} (set by "
+        "EXCEL_EXTRACT_CACHE_DIR) is a file; point EXCEL_EXTRACT_CACHE_DIR at a "
+        "folder you can write, or pass --no-cache\n")
+    assert main(["batch", str(book), "--no-xlsx", "-q", "--no-cache"]) == 0
+
+
+@pytest.mark.parametrize("action", ["info", "clear"])
+def test_the_cache_command_says_the_folder_is_a_file(action, cache_file, capsys):
+    assert main(["cache", action]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"error: the cache folder {cache_file} (set by EXCEL_EXTRACT_CACHE_DIR) "
+        "is a file; point EXCEL_EXTRACT_CACHE_DIR at a folder you can write\n")
+
+
+def test_a_cache_folder_under_a_file_cannot_be_created(book, cache_file, capsys,
+                                                       monkeypatch):
+    folder = cache_file / "reports"
+    monkeypatch.setenv("EXCEL_EXTRACT_CACHE_DIR", str(folder))
+
+    assert main(["run", str(book), "--no-xlsx", "-q"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"error: the cache folder {folder} (set by EXCEL_EXTRACT_CACHE_DIR) cannot "
+        f"be created, as {cache_file} is a file; point EXCEL_EXTRACT_CACHE_DIR at "
+        "a folder you can write, or pass --no-cache\n")
+    assert main(["cache", "info"]) == 2
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="needs POSIX permissions that apply to the user")
+def test_a_cache_folder_that_cannot_be_written(book, tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    monkeypatch.setenv("EXCEL_EXTRACT_CACHE_DIR", str(folder))
+
+    try:
+        assert main(["run", str(book), "--no-xlsx", "-q"]) == 2
+    finally:
+        folder.chmod(0o755)
+
+    assert capsys.readouterr().err == (
+        f"error: the cache folder {folder} (set by EXCEL_EXTRACT_CACHE_DIR) cannot "
+        "be written; point EXCEL_EXTRACT_CACHE_DIR at a folder you can write, or "
+        "pass --no-cache\n")
