@@ -332,8 +332,11 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
         assign(mapping, verdict.records)
         blocks = build_blocks(table, grid, mapping, verdict) if verdict.records \
             else None
+        records: list[Record | RecordBlock] = list(
+            blocks if blocks is not None else
+            build_records(table, grid, mapping, verdict) if verdict.records else [])
+        outcome.findings.extend(_units_assumed(table, mapping, records))
         if blocks is not None:
-            records: list[Record | RecordBlock] = list(blocks)
             # a total row needs the records it adds up; most tables have none
             if any(row.role == "total" for row in table.rows):
                 outcome.totals += collect_totals(
@@ -342,14 +345,11 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
                 outcome.derating += collect_derating(table, grid, mapping, block)
                 settle(block, settings.checks)
         else:
-            records = list(build_records(table, grid, mapping, verdict)
-                           if verdict.records else [])
             outcome.totals += collect_totals(table, grid, mapping, records)
             outcome.derating += collect_derating(table, grid, mapping, records)
         verdicts.append((table, verdict, records))
         outcome.records.extend(records)
         outcome.mappings.extend(_mappings(table, mapping, verdict))
-        outcome.findings.extend(_units_assumed(table, mapping, records))
         if records:
             outcome.findings.extend(_gaps(table))
     t2 = time.perf_counter()
@@ -426,11 +426,17 @@ _OTHER_UNIT = {"kW": "MW", "kVA": "MVA", "V": "kV", "A": "kA", "m": "km", "kA": 
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+ASSUMED_UNIT_CONFIDENCE = 0.75
+"""The most confidence a value read in a unit written nowhere keeps: its
+cell is amber, to be checked."""
+
+
 def _units_assumed(table: Table, mapping: TableMapping,
                    records: list[Record | RecordBlock]) -> list[Finding]:
     """A quantity column whose unit is written nowhere (not in its header, a
     units row, a unit column or its cells) is read in the field's unit, and
-    the engineer is told so: power-system data often means MW or km."""
+    the engineer is told so: power-system data often means MW or km. Its
+    values keep at most ASSUMED_UNIT_CONFIDENCE, with a note."""
     from .grid import a1, column_letter
 
     out = []
@@ -441,9 +447,12 @@ def _units_assumed(table: Table, mapping: TableMapping,
             continue
         if re.search(rf"(?<![^\W\d_]){re.escape(unit)}(?![^\W\d_])", col.header):
             continue  # written in a form the unit reader missed: "(kA/1s)"
-        raws = _raws(records, record, name, table.sheet, column_letter(col.index))
+        letter = column_letter(col.index)
+        raws = _raws(records, record, name, table.sheet, letter)
         if not raws or any(_LETTER.search(raw) for raw in raws):
             continue
+        _cap(records, record, name, f"{table.sheet}!{letter}",
+             f"the column names no unit; read as {unit}")
         out.append(Finding(
             rule="unit-assumed", severity="info",
             cell=f"{table.sheet}!{a1(table.header_rows[-1], col.index)}",
@@ -487,6 +496,28 @@ def _raws(records: list[Record | RecordBlock], kind: str, name: str, sheet: str,
         if fv is not None and (fv.cell or "").rstrip("0123456789") == prefix:
             out.append(fv.raw or "")
     return out
+
+
+def _cap(records: list[Record | RecordBlock], kind: str, name: str, prefix: str,
+         note: str) -> None:
+    """Cap the confidence of a field's values from one column (``prefix``
+    is its sheet and letter) at ASSUMED_UNIT_CONFIDENCE, with a note."""
+    cap = ASSUMED_UNIT_CONFIDENCE
+    for rec in records:
+        if rec.kind != kind:
+            continue
+        if isinstance(rec, RecordBlock):
+            column = rec.fields.get(name)
+            if column is not None and f"{rec.sheet}!{column.cells}" == prefix:
+                column.confidences = [c if v is None else min(c, cap) for v, c
+                                      in zip(column.values, column.confidences)]
+                column.notes = [n if v is None else (*n, note) for v, n
+                                in zip(column.values, column.notes)]
+            continue
+        fv = getattr(rec, name, None)
+        if fv is not None and (fv.cell or "").rstrip("0123456789") == prefix:
+            fv.confidence = min(fv.confidence, cap)
+            fv.notes.append(note)
 
 
 def _unreadable(records: list[Record | RecordBlock]) -> list[Finding]:

@@ -267,6 +267,9 @@ def test_a_quantity_without_a_written_unit_is_said_to_be_assumed(tmp_path):
     report = extract_file(path)
 
     assert [ld.get("rated_power_kw") for ld in report.loads] == [3.0, 2.0]
+    assert [(ld.rated_power_kw.confidence, ld.rated_power_kw.notes)
+            for ld in report.loads] == [
+        (0.75, ["the column names no unit; read as kW"])] * 2
     assumed = [(f.cell, f.severity, f.message, f.suggestion)
                for f in report.findings if f.rule == "unit-assumed"]
     assert assumed == [(
@@ -288,3 +291,17 @@ def test_loads_after_a_long_blank_gap_are_read_and_the_gap_is_told(tmp_path):
             if f.rule == "table-gap"]
     assert gaps == [("Loads!A12", "info", "rows 4 to 11 are blank, yet row 12 goes on "
                      "in the columns of the table headed at row 1: read as part of it")]
+
+
+def test_a_large_column_without_a_written_unit_is_amber_as_a_small_one(tmp_path):
+    rows = [["Tag", "Description", "Power", "Voltage (V)"]]
+    rows += [[f"P-{i}", f"Pump {i}", 1.5 + i % 7, 400] for i in range(300)]
+
+    report = extract(tmp_path, rows)
+
+    assert report.blocks("load")
+    confidences = {piece.fields["rated_power_kw"].confidences[0]
+                   for piece in report.blocks("load")}
+    assert confidences == {0.75}
+    assert report.loads[0].rated_power_kw.notes == [
+        "the column names no unit; read as kW"]
