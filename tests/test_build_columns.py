@@ -185,12 +185,15 @@ def _described_cables(path: Path) -> None:
     for i in range(300):
         rows.append([f"C-{i:03d}", f"MCC-{i % 4}", f"P-{i:03d}", 4 if i % 3 == 0 else None,
                      16 if i % 5 == 2 else None, forms[i % len(forms)], 10.0 + i])
-    write_xlsx(path, {"Cable Schedule": rows})
+    loads = [["Tag", "Description", "Rated Power (kW)", "Voltage (V)", "Power Factor"]]
+    loads += [[f"P-{i:03d}", f"Pump {i}", 5.5 + i % 30, 400, 0.85] for i in range(300)]
+    write_xlsx(path, {"Cable Schedule": rows, "Load List": loads})
 
 
 @pytest.mark.parametrize("make", [lambda p: write_schedules(p, 800), _described_cables],
                          ids=["schedules", "described-cables"])
-def test_result_sheets_from_blocks_are_those_from_records(tmp_path, make, monkeypatch):
+def test_result_sheets_from_blocks_are_those_from_records(tmp_path, make, monkeypatch,
+                                                         request):
     from extractor.writers.plan import build_plan
 
     path = tmp_path / "big.xlsx"
@@ -206,6 +209,11 @@ def test_result_sheets_from_blocks_are_those_from_records(tmp_path, make, monkey
             b.name, b.rows, b.fills, b.notes, b.column_widths)
     by_row, by_column = _both(path, monkeypatch)
     assert by_column == by_row
+    # described cables: ratings found for the sizes the descriptions give,
+    # cells listed one by one where a size column fills some rows
+    on_sizes = [f["rule"] for f in by_column["findings"] if f["field"] == "size_mm2"]
+    assert len(on_sizes) == {"schedules": 0, "described-cables": 240}[
+        request.node.callspec.id]
 
 
 def test_csv_from_blocks_is_that_from_records(tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Union
 
-from ..blocks import RecordBlock
+from ..blocks import FieldColumn, RecordBlock
 from ..records import RECORD_TYPES, FieldValue, Record, _own_fields, label_of
 from ..report import Finding, Report
 
@@ -107,6 +107,7 @@ class _FieldIndex:
         self._by_cell: dict[str, dict[str | None, list]] = {}
         self._by_label: dict[str, dict[str, list]] = {}
         self._rows: dict[int, dict[int, int]] = {}
+        self._cells: dict[int, dict[str, list[int]]] = {}
 
     def at_cell(self, name: str, cell: str) -> list[Target]:
         out: list[Target] = []
@@ -164,9 +165,18 @@ class _FieldIndex:
             return [_InBlock(block, name, i)] if hit else []  # type: ignore[arg-type]
         if column.cells is None:
             return []
-        return [_InBlock(block, name, i) for i, (value, at) in
-                enumerate(zip(column.values, column.cells))
-                if value is not None and at == cell]
+        return [_InBlock(block, name, i) for i in self._cell_index(column).get(cell, ())]
+
+    def _cell_index(self, column: FieldColumn) -> dict[str, list[int]]:
+        """The records of a column whose cells are listed one by one, by
+        cell, for those with a value."""
+        if id(column) not in self._cells:
+            by_cell: dict[str, list[int]] = {}
+            for i, (value, at) in enumerate(zip(column.values, column.cells)):
+                if value is not None:
+                    by_cell.setdefault(at, []).append(i)
+            self._cells[id(column)] = by_cell
+        return self._cells[id(column)]
 
     def _row_index(self, block: RecordBlock) -> dict[int, int]:
         if id(block) not in self._rows:
