@@ -439,7 +439,7 @@ def test_atomic_write_missing_folder(tmp_path):
 def test_results_workbook_failure_leaves_no_partial_file(
     report, tmp_path, monkeypatch
 ):
-    def broken(ws, plan):
+    def broken(ws, plan, on_row=None):
         raise RuntimeError(f"cannot fill {plan.name}")
 
     monkeypatch.setattr(xlsx_writer, "fill_sheet", broken)
@@ -757,3 +757,18 @@ def test_a_sheet_of_many_values_worth_a_look_keeps_the_doubtful_notes_first(
 
     # both doubtful values (rows 4 and 6), then the first derived one
     assert sorted(r for r, _ in sheet.notes) == [1, 3, 5]
+
+
+def test_writing_the_results_workbook_tells_the_rows_written(report, tmp_path,
+                                                             monkeypatch):
+    monkeypatch.setattr(xlsx_writer, "PROGRESS_ROWS", 2)
+    told: list[tuple[int, int]] = []
+
+    write_results_workbook(report, tmp_path / "out.results.xlsx",
+                           lambda done, total: told.append((done, total)))
+
+    total = sum(len(plan.rows) for plan in build_plan(report))
+    assert told[-1] == (total, total)
+    assert [done for done, _ in told] == sorted(done for done, _ in told)
+    assert {t for _, t in told} == {total}
+    assert (2, total) in told

@@ -222,7 +222,9 @@ def _write(report, outputs: dict[str, Path], args) -> list[Path]:
         if "xlsx" in outputs:
             from ..writers.xlsx import write_results_workbook
 
-            written.append(write_results_workbook(report, outputs["xlsx"]))
+            with _WritingProgress(args.quiet) as progress:
+                written.append(write_results_workbook(report, outputs["xlsx"],
+                                                      progress.rows))
         if "json" in outputs:
             from ..writers.json_report import write_json_report
 
@@ -238,3 +240,38 @@ def _write(report, outputs: dict[str, Path], args) -> list[Path]:
                           "the folder is writable",
                           path=str(exc.filename or "")) from exc
     return written
+
+
+class _WritingProgress:
+    """Rows of the results workbook written and time left, on a terminal,
+    once writing has taken more than a moment (a large workbook's results
+    take minutes)."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(stderr=True)
+        self.bar = Progress(
+            TextColumn("[bold]writing results"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("rows,"), TimeRemainingColumn(), TextColumn("left"),
+            console=console, transient=True,
+            disable=quiet or not console.is_terminal)
+        self.task = self.bar.add_task("rows", total=None)
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def rows(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+

@@ -72,11 +72,18 @@ class ResultSheet(NamedTuple):
     looks: Looks
 
 
-def write_results_workbook(report: Report, path: Path | str) -> Path:
+Rows = Callable[[int, int], None]
+"""Told the rows written so far and the rows in all, as a workbook is written."""
+PROGRESS_ROWS = 10_000  # rows between two calls of a ``Rows`` callback
+
+
+def write_results_workbook(report: Report, path: Path | str,
+                           on_rows: Rows | None = None) -> Path:
     """Write the result sheets of ``report`` to a new workbook at ``path``.
 
     The file is written atomically: a failure leaves no partial workbook and
     an existing file at ``path`` is replaced only once the new one is whole.
+    ``on_rows`` is told how far the writing is, every ``PROGRESS_ROWS`` rows.
     """
     from ..pipeline import without_cycle_collection
 
@@ -84,29 +91,35 @@ def write_results_workbook(report: Report, path: Path | str) -> Path:
     # walk the report again and again while they are made
     with without_cycle_collection():
         plans = build_plan(report)
-        written = write_plan(plans, path)
+        written = write_plan(plans, path, on_rows)
     log.info("wrote %s (%d sheets)", written, len(plans))
     return written
 
 
-def write_plan(plans: Sequence[SheetPlan], path: Path | str) -> Path:
+def write_plan(plans: Sequence[SheetPlan], path: Path | str,
+               on_rows: Rows | None = None) -> Path:
     """Carry out sheet plans into a new workbook at ``path``, atomically."""
-    return atomic_write(path, lambda tmp: _save(plans, tmp))
+    return atomic_write(path, lambda tmp: _save(plans, tmp, on_rows))
 
 
-def _save(plans: Sequence[SheetPlan], tmp: Path) -> None:
+def _save(plans: Sequence[SheetPlan], tmp: Path, on_rows: Rows | None) -> None:
     # a large workbook's rows go to disk as they are written instead of
     # staying in memory (they are written in order); a small one is made
     # whole in memory, with its texts shared, which is quicker
     cells = sum(len(row) for plan in plans for row in plan.rows)
     large = cells > CONSTANT_MEMORY_CELLS
     options = {"constant_memory": large, "in_memory": not large}
+    total = sum(len(plan.rows) for plan in plans)
+    done = 0
     with xlsxwriter.Workbook(str(tmp), options) as workbook:
         looks = Looks(workbook)
         for plan in plans:
             ws = workbook.add_worksheet(plan.name)
-            fill_sheet(ResultSheet(ws, looks), plan)
+            told = None if on_rows is None else \
+                (lambda r, before=done: on_rows(before + r, total))
+            fill_sheet(ResultSheet(ws, looks), plan, told)
             mark_result_sheet(workbook, plan.name)
+            done += len(plan.rows)
 
 
 def mark_result_sheet(workbook: xlsxwriter.Workbook, name: str) -> None:
@@ -114,11 +127,13 @@ def mark_result_sheet(workbook: xlsxwriter.Workbook, name: str) -> None:
     workbook.define_name(f"{name}!{RESULT_MARK}", f'="excel-extract:{name}"')
 
 
-def fill_sheet(sheet: ResultSheet, plan: SheetPlan) -> None:
+def fill_sheet(sheet: ResultSheet, plan: SheetPlan,
+               on_row: Callable[[int], None] | None = None) -> None:
     """Write one plan into an empty worksheet: layout, then row by row.
 
     A row's notes are written with it: once a row is on disk, nothing more
-    can be written to it.
+    can be written to it. ``on_row`` is told the rows written, every
+    ``PROGRESS_ROWS`` rows and at the end.
     """
     ws = sheet.ws
     _layout(ws, plan)
@@ -134,9 +149,13 @@ def fill_sheet(sheet: ResultSheet, plan: SheetPlan) -> None:
         cells.write_row(ws, r)
         for c, text in notes.pop(r, ()):
             ws.write_comment(r, c, *_note(text))
+        if on_row is not None and not (r + 1) % PROGRESS_ROWS:
+            on_row(r + 1)
     for r, below in sorted(notes.items()):  # notes on cells below the last row
         for c, text in below:
             ws.write_comment(r, c, *_note(text))
+    if on_row is not None:
+        on_row(len(plan.rows))
 
 
 def _layout(ws: Worksheet, plan: SheetPlan) -> None:
