@@ -51,20 +51,9 @@ def run_with(tmp_path: Path, settings: Path, *more: str) -> int:
       f"checks.disabled must be {RULE_IDS}, not 'voltage-drop'"),
      ("disabled = [3]", f"checks.disabled must be {RULE_IDS}, not [3]"),
      ('voltage_tolerance = "1 %"', "checks.voltage_tolerance must be a fraction "
-      "above 0 and at most 0.1 (0.01 is 1 %), not '1 %'")],
-)
-def test_a_value_of_the_wrong_type_is_one_line_and_exit_2(tmp_path, capsys, line,
-                                                           error) -> None:
-    path = settings_file(tmp_path, f"[checks]\n{line}\n")
-
-    assert run_with(tmp_path, path) == 2
-    assert capsys.readouterr().err == f"error: {path}: {error}\n"
-    assert not (tmp_path / "out.xlsx").exists()
-
-
-@pytest.mark.parametrize(
-    ("line", "error"),
-    [("voltage_drop_other_pct = -5",
+      "above 0 and at most 0.1 (0.01 is 1 %), not '1 %'"),
+     # and out of range
+     ("voltage_drop_other_pct = -5",
       f"checks.voltage_drop_other_pct must be {PERCENT}, not -5"),
      ("voltage_drop_other_pct = 0",
       f"checks.voltage_drop_other_pct must be {PERCENT}, not 0"),
@@ -81,8 +70,8 @@ def test_a_value_of_the_wrong_type_is_one_line_and_exit_2(tmp_path, capsys, line
      ("totals_absolute_tolerance = inf", "checks.totals_absolute_tolerance must "
       "be a number of 0 or more, in the unit of the totalled column, not inf")],
 )
-def test_a_value_out_of_range_is_one_line_and_exit_2(tmp_path, capsys, line,
-                                                      error) -> None:
+def test_a_value_of_the_wrong_type_or_out_of_range_is_one_line_and_exit_2(
+        tmp_path, capsys, line, error) -> None:
     path = settings_file(tmp_path, f"[checks]\n{line}\n")
 
     assert run_with(tmp_path, path) == 2
