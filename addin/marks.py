@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import xlwings as xw
 
-MARK = "_excel_extract"
-PREFIX = "excel-extract:"
+from extractor.package_xml import RESULT_MARK as MARK
+from extractor.package_xml import RESULT_PREFIX as PREFIX
 
 
 def result_role(sheet: xw.Sheet) -> str | None:

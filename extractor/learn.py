@@ -12,7 +12,8 @@ sheets keep their layout (no hidden columns for the add-in's writer to
 keep), a results workbook of an earlier run is understood, and after
 ``learn`` the same workbook yields nothing new: a column the learned
 vocabulary now maps agrees with the first extraction, a column it leaves
-alone with the second.
+alone with the second. A Mapping row counts only while its column still
+has the header it names, so a column moved since is not corrected by mistake.
 
 :func:`read_corrections` and :func:`applied_corrections` take rows of cell
 values (an openpyxl worksheet, the ``.value`` of an xlwings range, or
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 from .errors import ConfigurationError
 from .grid import column_letter
 from .overrides import Corrections
+from .package_xml import RESULT_MARK, RESULT_PREFIX
 from .records import RECORD_TYPES
 from .report import Report
 from .vocabulary import SHEET_KINDS
@@ -96,7 +98,9 @@ def read_corrections(mapping_rows, sheets_rows,
     wrote = [{(m.sheet, m.table, m.column): m for m in r.mappings} for r in reports]
     for n, row, at in _records(mapping_rows, MAPPING_COLUMNS, MAPPING_SHEET):
         key = (_name(row["Sheet"]), _int(row["Table"]), _text(row["Column"]))
-        found = [w[key] for w in wrote if key in w]
+        header = _header(row["Header"])
+        found = [w[key] for w in wrote
+                 if key in w and _header(w[key].header) == header]
         if not found:
             continue
         target = _target(row, n, at)
@@ -167,6 +171,11 @@ def _name(value) -> str:
     return "" if value is None else str(value)
 
 
+def _header(value) -> str:
+    """A header as compared: without the characters a results file drops."""
+    return "".join(c for c in _text(value) if c.isprintable()).strip()
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -225,12 +234,18 @@ def written_reports(book: str | Path, settings: Settings, extract=None) -> list[
 def corrections_in(results: str | Path, book: str | Path, settings: Settings,
                    extract=None) -> Learned:
     """Every correction in a results workbook of ``book``: those it was
-    written with, and the rows the engineer has changed since."""
+    written with, and the rows the engineer has changed since. Results of
+    another workbook are refused (see :func:`not_of_book`)."""
     mapping, sheets = results_rows(results)
     try:
         applied = applied_corrections(mapping, sheets)
         base = replace(settings, corrections=applied.corrections())
         written = written_reports(book, base, extract)
+        mismatch = not_of_book(mapping, sheets, written, book)
+        if mismatch:
+            raise ConfigurationError(
+                f"these results are not of {book} ({mismatch}); pass the "
+                "workbook they came from", path=str(results))
         return applied.merged(read_corrections(mapping, sheets, written))
     except ConfigurationError as exc:
         if exc.sheet in (MAPPING_SHEET, SHEETS_SHEET):
@@ -238,8 +253,73 @@ def corrections_in(results: str | Path, book: str | Path, settings: Settings,
         raise
 
 
+def not_of_book(mapping_rows, sheets_rows, written: Sequence[Report],
+                book: str | Path) -> str | None:
+    """Why a results workbook is not one of ``book``, or None if it is.
+
+    Only what the engineer leaves as written is compared: the sheet names
+    and the header texts. The book may have changed a little since (a sheet
+    renamed, a column added), so the results are refused only when fewer
+    than a quarter of the sheets they name are in the book, or fewer than a
+    quarter of their headers are still on those sheets.
+    """
+    from .sources import read_sheet_names
+
+    named = _named_sheets(mapping_rows, sheets_rows)
+    in_book = set(read_sheet_names(book))
+    missing = [name for name in named if name not in in_book]
+    if _almost_all(missing, named):
+        return f"{_its('sheet', missing)} not in {book}"
+
+    headers = _compared_headers(mapping_rows, written)
+    found = {(m.sheet, _header(m.header)) for r in written for m in r.mappings}
+    gone = [pair for pair in headers if pair not in found]
+    if _almost_all(gone, headers):
+        texts = list(dict.fromkeys(header for _, header in gone))
+        return f"{_its('header', texts)} not on the sheets of those names in {book}"
+    return None
+
+
+def _named_sheets(mapping_rows, sheets_rows) -> list[str]:
+    """The sheets a results workbook names, on its Sheets and Mapping sheets."""
+    named = [_name(row["Sheet"]) for _, row, _ in
+             _records(mapping_rows, MAPPING_COLUMNS, MAPPING_SHEET)]
+    if sheets_rows is not None:
+        named += [_name(row["Name"]) for _, row, _ in
+                  _records(sheets_rows, SHEETS_COLUMNS, SHEETS_SHEET)]
+    return [name for name in dict.fromkeys(named) if name]
+
+
+def _compared_headers(mapping_rows, written: Sequence[Report]) -> list[tuple[str, str]]:
+    """(sheet, header) of each Mapping row on a sheet whose columns the
+    fresh extraction mapped too; other sheets tell nothing."""
+    mapped = {m.sheet for r in written for m in r.mappings}
+    rows = _records(mapping_rows, MAPPING_COLUMNS, MAPPING_SHEET)
+    pairs = [(_name(row["Sheet"]), _header(row["Header"])) for _, row, _ in rows]
+    return [(sheet, header) for sheet, header in pairs if sheet in mapped]
+
+
+def _almost_all(missing: list, named: list) -> bool:
+    """True when fewer than a quarter of the things named are not missing."""
+    return bool(named) and (len(named) - len(missing)) * 4 < len(named)
+
+
+def _its(noun: str, names: list[str]) -> str:
+    """The names as the message gives them: "its sheets 'A', 'B' are"; at
+    most three, then how many more."""
+    shown = ", ".join(repr(name) for name in names[:3])
+    if len(names) > 3:
+        shown += f" and {len(names) - 3} more"
+    return f"its {noun} {shown} is" if len(names) == 1 else f"its {noun}s {shown} are"
+
+
 def results_rows(path: str | Path) -> tuple[list[tuple], list[tuple] | None]:
-    """The rows of values of a results workbook's Mapping and Sheets sheets."""
+    """The rows of values of a results workbook's Mapping and Sheets sheets.
+
+    The sheets are found by the mark the product gives its result sheets,
+    so a workbook that is not a results workbook is refused, even one with
+    a sheet of its own called Mapping.
+    """
     import openpyxl
 
     try:
@@ -249,16 +329,30 @@ def results_rows(path: str | Path) -> tuple[list[tuple], list[tuple] | None]:
                                  "give a workbook written by excel-extract run",
                                  path=str(path)) from exc
     try:
-        if MAPPING_SHEET not in wb.sheetnames:
-            raise ConfigurationError("the workbook has no Mapping sheet; give a "
-                                     "results workbook written by excel-extract "
-                                     "run", path=str(path))
-        mapping = list(wb[MAPPING_SHEET].iter_rows(values_only=True))
-        sheets = (list(wb[SHEETS_SHEET].iter_rows(values_only=True))
-                  if SHEETS_SHEET in wb.sheetnames else None)
+        marked = _result_sheets(wb)
+        if MAPPING_SHEET not in marked:
+            raise ConfigurationError(
+                "this is not a results workbook of excel-extract: it has no "
+                "Mapping result sheet; give a results workbook written by "
+                "excel-extract run", path=str(path))
+        mapping = list(marked[MAPPING_SHEET].iter_rows(values_only=True))
+        sheets = (list(marked[SHEETS_SHEET].iter_rows(values_only=True))
+                  if SHEETS_SHEET in marked else None)
         return mapping, sheets
     finally:
         wb.close()
+
+
+def _result_sheets(wb) -> dict:
+    """The result sheets of an openpyxl workbook by what they hold ("Mapping",
+    "Sheets", ...), read from the mark each carries, the first of each."""
+    found: dict = {}
+    for ws in wb.worksheets:
+        mark = ws.defined_names.get(RESULT_MARK)
+        value = (mark.attr_text or "").lstrip("=").strip('"') if mark else ""
+        if value.startswith(RESULT_PREFIX):
+            found.setdefault(value[len(RESULT_PREFIX):], ws)
+    return found
 
 
 def source_of(results: Path) -> Path | None:

@@ -121,6 +121,8 @@ class BookParts:
 
 RESULT_MARK = "_excel_extract"
 """The sheet-scoped name that marks the product's own result sheets."""
+RESULT_PREFIX = "excel-extract:"
+"""The mark's value: this, then the sheet's role (``="excel-extract:Loads"``)."""
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -14,6 +15,11 @@ from extractor.pipeline import Settings, extract_file
 from extractor.report import ColumnMapping, Report, SheetResult
 from extractor.vocabulary import Vocabulary, user_vocabulary_path
 
+from corpus_path import CORPUS
+
+SAMPLE = (Path(__file__).resolve().parents[1] / "workbook_templates"
+          / "sample_project.xlsx")
+SMDB = CORPUS / "autosld" / "SMDB Schedule.xlsx"
 HEADER = ["Kennzeichen", "Bezeichnung", "Anschlusswert", "Spannung"]
 
 
@@ -190,6 +196,16 @@ def test_rows_of_values_are_read_as_corrections_against_what_was_written():
     assert corrections.kinds == {"S": "feeder_schedule"}
 
 
+def test_a_row_whose_column_now_has_another_header_is_no_correction():
+    written = report_with([("A", "Tag", "load", "tag"), ("B", "Power", "load",
+                           "rated_power_kw")], [])
+    mapping = [MAPPING_HEADER, ["S", 0, "B", "Tag", None, "load", "tag"]]
+
+    learned = read_corrections(mapping, None, written)
+
+    assert learned.columns == []
+
+
 @pytest.mark.parametrize(("record", "field", "cell", "message"), [
     ("load", "size_mm2", "G2", "load has no field 'size_mm2'; fields are tag,"),
     ("motor", "tag", "F2", "record 'motor' is not load, cable or bus"),
@@ -236,9 +252,123 @@ def test_the_user_vocabulary_is_read_only_when_it_exists(tmp_path):
     assert settings.vocabulary().matches("Zeichen")[0].field == "tag"
 
 
-def test_learn_needs_the_source_workbook(tmp_path, capsys):
+def test_learn_needs_the_source_workbook(site_a, tmp_path, capsys):
     results = tmp_path / "elsewhere.xlsx"
-    openpyxl.Workbook().save(results)
+    main(["run", str(site_a), "-o", str(results), "-q"])
+    capsys.readouterr()
 
     assert main(["learn", str(results)]) == 2
-    assert "pass --book BOOK" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"error: {results}: cannot find the workbook these results came from; "
+        "pass --book BOOK\n")
+
+
+NOT_RESULTS = ("this is not a results workbook of excel-extract: it has no Mapping "
+               "result sheet; give a results workbook written by excel-extract run")
+
+
+def own_mapping_sheet(path):
+    """A workbook of the user's with a sheet called Mapping, laid out as ours."""
+    return write_book(path, [["Loads", 0, "A", "Tag", None, "load", "tag"]],
+                      sheet="Mapping", header=MAPPING_HEADER)
+
+
+@pytest.mark.parametrize("make", [
+    lambda path: path.write_bytes(SAMPLE.read_bytes()), own_mapping_sheet,
+], ids=["input workbook", "own Mapping sheet"])
+@pytest.mark.parametrize("command", [
+    ["learn", "{good}"], ["learn", "{good}", "--book", "{book}"],
+    ["run", "{book}", "--corrections", "{good}", "-o", "{out}"],
+], ids=["learn", "learn --book", "run --corrections"])
+def test_a_workbook_that_is_not_results_is_named_so(make, command, site_a,
+                                                    tmp_path, capsys):
+    good, out = tmp_path / "good.xlsx", tmp_path / "out.xlsx"
+    make(good)
+    paths = {"good": good, "book": site_a, "out": out}
+
+    assert main([arg.format(**paths) for arg in command]) == 2
+
+    assert capsys.readouterr().err == f"error: {good}: {NOT_RESULTS}\n"
+    assert not out.exists()
+    assert not user_vocabulary_path().exists()
+
+
+@pytest.fixture
+def sample_and_smdb(tmp_path):
+    """The sample project and a corpus workbook, each with its results."""
+    if not SMDB.is_file():
+        pytest.skip("corpus not present")
+    books = {}
+    for name, source in (("sample", SAMPLE), ("smdb", SMDB)):
+        book = tmp_path / source.name
+        book.write_bytes(source.read_bytes())
+        results = tmp_path / f"{name}.results.xlsx"
+        assert main(["run", str(book), "-o", str(results), "-q"]) == 0
+        books[name] = (book, results)
+    return books
+
+
+def test_learn_refuses_results_of_another_workbook(sample_and_smdb, capsys):
+    (_, results), (smdb, _) = sample_and_smdb["sample"], sample_and_smdb["smdb"]
+    capsys.readouterr()
+
+    assert main(["learn", str(results), "--book", str(smdb)]) == 2
+
+    assert capsys.readouterr() == ("", (
+        f"error: {results}: these results are not of {smdb} (its sheets "
+        "'Load List', 'Cable Schedule', 'Board Schedule' and 2 more are not in "
+        f"{smdb}); pass the workbook they came from\n"))
+    assert not user_vocabulary_path().exists()
+
+
+def test_run_refuses_the_corrections_of_another_workbook(sample_and_smdb, tmp_path,
+                                                         capsys):
+    (sample, _), (_, results) = sample_and_smdb["sample"], sample_and_smdb["smdb"]
+    out = tmp_path / "corrected.xlsx"
+    capsys.readouterr()
+
+    assert main(["run", str(sample), "--corrections", str(results), "-o",
+                 str(out), "-q"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"error: {results}: these results are not of {sample} (its sheets "
+        f"'SMDB-TWS-L09.12-02', 'Template1' are not in {sample}); pass the "
+        "workbook they came from\n")
+    assert not out.exists()
+
+
+def test_results_of_a_sheet_of_the_same_name_with_other_headers_are_refused(
+        site_a, tmp_path, capsys):
+    main(["run", str(site_a), "-q"])
+    results = tmp_path / "site_a.results.xlsx"
+    edit_results(results, {"Anschlusswert": "load.rated_power_kw"})
+    other = write_book(tmp_path / "other.xlsx", [["P-1", "Pump", 5, 400]],
+                       header=["Tag", "Description", "Rated Power (kW)", "Voltage"])
+    capsys.readouterr()
+
+    assert main(["learn", str(results), "--book", str(other)]) == 2
+
+    assert capsys.readouterr().err == (
+        f"error: {results}: these results are not of {other} (its headers "
+        "'Kennzeichen', 'Bezeichnung', 'Anschlusswert' and 1 more are not on the "
+        f"sheets of those names in {other}); pass the workbook they came from\n")
+    assert not user_vocabulary_path().exists()
+
+
+def test_results_of_a_workbook_edited_a_little_since_are_still_its(tmp_path, capsys):
+    book = tmp_path / "project.xlsx"
+    book.write_bytes(SAMPLE.read_bytes())
+    main(["run", str(book), "-q"])
+    results = tmp_path / "project.results.xlsx"
+    edit_results(results, {"Location": "bus.description"})
+    wb = openpyxl.load_workbook(book)
+    wb["Revision History"].title = "Revisions"
+    wb["Cable Schedule"].insert_cols(1)
+    wb.save(book)
+    capsys.readouterr()
+
+    assert main(["learn", str(results)]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        "'Board Schedule' column 'Location': bus.description (was no field)",
+        f"learned 1 header(s) and 0 sheet kind(s) into {user_vocabulary_path()}"]

@@ -40,7 +40,7 @@ def add_parser(sub, common) -> None:
 
 
 def _learn(args: argparse.Namespace) -> int:
-    from ..learn import corrections_in, learn, source_of
+    from ..learn import corrections_in, learn, results_rows, source_of
     from ..pipeline import Settings
     from ..vocabulary import user_vocabulary_path
 
@@ -50,6 +50,7 @@ def _learn(args: argparse.Namespace) -> int:
                                  path=str(results))
     book = args.book or source_of(results)
     if book is None:
+        results_rows(results)  # a file that is no results workbook is told so
         raise ConfigurationError("cannot find the workbook these results came "
                                  "from; pass --book BOOK", path=str(results))
     target = args.vocabulary or user_vocabulary_path()

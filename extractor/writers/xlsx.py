@@ -20,7 +20,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from ..package_xml import RESULT_MARK, parse_ref
+from ..package_xml import RESULT_MARK, RESULT_PREFIX, parse_ref
 from ..report import Report
 from .atomic import atomic_write
 from .plan import RowFills, SheetPlan, build_plan
@@ -124,7 +124,7 @@ def _save(plans: Sequence[SheetPlan], tmp: Path, on_rows: Rows | None) -> None:
 
 def mark_result_sheet(workbook: xlsxwriter.Workbook, name: str) -> None:
     """Name the sheet as ours, as the add-in does, so it is never read as input."""
-    workbook.define_name(f"{name}!{RESULT_MARK}", f'="excel-extract:{name}"')
+    workbook.define_name(f"{name}!{RESULT_MARK}", f'="{RESULT_PREFIX}{name}"')
 
 
 def fill_sheet(sheet: ResultSheet, plan: SheetPlan,
