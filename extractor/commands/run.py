@@ -243,35 +243,39 @@ def _write(report, outputs: dict[str, Path], args) -> list[Path]:
 
 
 class _WritingProgress:
-    """Rows of the results workbook written and time left, on a terminal,
-    once writing has taken more than a moment (a large workbook's results
-    take minutes)."""
+    """Rows of the results workbook written and time left, on a terminal
+    (a large workbook's results take minutes); nothing elsewhere or with
+    --quiet, where rich is not even imported."""
 
     def __init__(self, quiet: bool) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
-
-        console = Console(stderr=True)
-        self.bar = Progress(
-            TextColumn("[bold]writing results"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("rows,"), TimeRemainingColumn(), TextColumn("left"),
-            console=console, transient=True,
-            disable=quiet or not console.is_terminal)
-        self.task = self.bar.add_task("rows", total=None)
+        self.bar = None if quiet or not sys.stderr.isatty() else _rows_bar()
+        self.task = None if self.bar is None else self.bar.add_task("rows", total=None)
 
     def __enter__(self):
-        self.bar.start()
+        if self.bar is not None:
+            self.bar.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
+        if self.bar is not None:
+            self.bar.stop()
 
     def rows(self, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
 
+
+def _rows_bar():
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("[bold]writing results"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("rows,"), TimeRemainingColumn(), TextColumn("left"),
+        console=Console(stderr=True), transient=True)
