@@ -24,7 +24,13 @@ from dataclasses import dataclass
 import xlwings as xw
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from extractor.writers.plan import BAND_COLORS, Fill, PlanValue, SheetPlan
+from extractor.writers.plan import (
+    BAND_COLORS,
+    DERIVED_COLOR,
+    Fill,
+    PlanValue,
+    SheetPlan,
+)
 
 from .marks import mark, result_sheets
 
@@ -139,10 +145,11 @@ def _widths(sheet: xw.Sheet, widths: Sequence[float]) -> None:
 
 
 def _notes(sheet: xw.Sheet, plan: SheetPlan, max_notes: int) -> None:
-    """Notes on the doubtful values (not green), top rows first, up to the cap."""
+    """Notes on the doubtful values (neither green nor blue) and on the
+    header, top rows first, up to the cap."""
     fills = {(f.row, f.col): f.color.upper() for f in plan.fills}
-    doubtful = sorted(key for key in plan.notes
-                      if fills.get(key) != BAND_COLORS["high"])
+    sure = {BAND_COLORS["high"], DERIVED_COLOR}
+    doubtful = sorted(key for key in plan.notes if fills.get(key) not in sure)
     for r, c in doubtful[:max_notes]:
         text = ILLEGAL_CHARACTERS_RE.sub("", plan.notes[(r, c)])
         sheet.range((r + 1, c + 1)).add_note(text)

@@ -38,7 +38,7 @@ from extractor.writers import xlsx as xlsx_writer
 from extractor.writers.plan import Fill, RowFills, fit_to_sheets
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "workbook_templates"
-GREEN, AMBER, RED = "C6EFCE", "FFEB9C", "FFC7CE"
+GREEN, AMBER, RED, BLUE = "C6EFCE", "FFEB9C", "FFC7CE", "BDD7EE"
 SHEET_NAMES = [
     "Loads", "Cables", "Buses", "Sheets", "Mapping", "Findings", "Performance",
     "Legend",
@@ -307,14 +307,16 @@ def test_workbook_performance(workbook):
 def test_workbook_legend(workbook):
     ws = workbook["Legend"]
 
-    assert [ws[f"A{r}"].value for r in (1, 2, 3, 4)] == [
+    assert [ws[f"A{r}"].value for r in (1, 2, 3, 4, 5)] == [
         "Legend",
         "green: confidence >= 0.85, read cleanly",
         "amber: 0.6 to 0.85, check",
         "red: below 0.6, doubtful or unreadable",
+        "blue: derived from other values of its row, confidence >= 0.85; the "
+        "column header's note says how",
     ]
-    assert [fill_of(ws[f"A{r}"]) for r in (2, 3, 4)] == [GREEN, AMBER, RED]
-    assert "cell note" in ws["A6"].value
+    assert [fill_of(ws[f"A{r}"]) for r in (2, 3, 4, 5)] == [GREEN, AMBER, RED, BLUE]
+    assert "cell note" in ws["A7"].value
     assert ws.freeze_panes is None
 
 
@@ -747,16 +749,40 @@ def test_a_sheet_of_many_values_worth_a_look_keeps_the_doubtful_notes_first(
     monkeypatch.setattr(plan_module, "NOTE_LIMIT", 3)
 
     def load(row: int, confidence: float) -> Load:
-        derived = FieldValue(value=10.0, confidence=confidence, cell=f"L!B{row}",
-                             raw="7.5", source="derived", notes=["from kW"])
-        return Load(sheet="L", row=row, rated_power_kva=derived)
+        converted = FieldValue(value=7.457, confidence=confidence, cell=f"L!B{row}",
+                               raw="10 HP", notes=["converted 10 HP to 7.457 kW"])
+        return Load(sheet="L", row=row, rated_power_kw=converted)
 
     loads = [load(2, 0.95), load(3, 0.95), load(4, 0.5), load(5, 0.95), load(6, 0.7)]
 
     sheet = plan_module.record_sheet("Loads", Load, loads)
 
-    # both doubtful values (rows 4 and 6), then the first derived one
+    # both doubtful values (rows 4 and 6), then the first converted one
     assert sorted(r for r, _ in sheet.notes) == [1, 3, 5]
+
+
+def test_derived_values_are_blue_and_their_header_says_how(monkeypatch):
+    from extractor.writers import plan as plan_module
+
+    monkeypatch.setattr(plan_module, "MAX_NOTES", 1)
+
+    def load(row: int, confidence: float) -> Load:
+        derived = FieldValue(
+            value=10.0, confidence=confidence, cell=f"L!C{row}", source="derived",
+            notes=[f"S = P/(cosφ·η) from rated_power_kw (L!C{row}), "
+                   f"power_factor (L!D{row})"])
+        return Load(sheet="L", row=row, rated_power_kva=derived)
+
+    sheet = plan_module.record_sheet("Loads", Load, [load(2, 0.95), load(3, 0.7)])
+
+    c = sheet.rows[0].index("rated_power_kva")
+    fills = RowFills.of(sheet.fills)
+    assert [fills.of_row(r)[c] for r in (1, 2)] == [BLUE, AMBER]
+    assert sheet.notes[0, c] == (
+        "2 values derived from other values of their row (blue where the "
+        "confidence is high):\nS = P/(cosφ·η) from rated_power_kw, power_factor")
+    # the doubtful one keeps its note, the blue one has the header's
+    assert sorted(sheet.notes) == [(0, c), (2, c)]
 
 
 def test_writing_the_results_workbook_tells_the_rows_written(report, tmp_path,

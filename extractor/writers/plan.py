@@ -13,13 +13,14 @@ to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from operator import itemgetter
 from typing import Literal, NamedTuple, Union
 
-from ..blocks import FieldColumn, RecordBlock
+from ..blocks import FieldColumn, RecordBlock, Repeated, RowNote
 from ..package_xml import MAX_ROWS
 from ..records import Bus, Cable, FieldValue, Load, Record
 from ..report import Finding, Report
@@ -35,6 +36,7 @@ BAND_COLORS: dict[Band, str] = {
     "medium": "FFEB9C",  # amber
     "low": "FFC7CE",  # red
 }
+DERIVED_COLOR = "BDD7EE"  # blue: worked out from other values of the row
 SEVERITY_COLORS: dict[str, str] = {
     "error": BAND_COLORS["low"],
     "warning": BAND_COLORS["medium"],
@@ -42,14 +44,16 @@ SEVERITY_COLORS: dict[str, str] = {
 NOTE_LIMIT = 10_000
 """The most notes a record sheet gets: tens of thousands of notes make a
 workbook slow to write and to open, and a file of millions Excel cannot."""
-LEGEND_LINES: list[tuple[str, Band | None]] = [
-    ("green: confidence >= 0.85, read cleanly", "high"),
-    ("amber: 0.6 to 0.85, check", "medium"),
-    ("red: below 0.6, doubtful or unreadable", "low"),
+LEGEND_LINES: list[tuple[str, str | None]] = [
+    ("green: confidence >= 0.85, read cleanly", BAND_COLORS["high"]),
+    ("amber: 0.6 to 0.85, check", BAND_COLORS["medium"]),
+    ("red: below 0.6, doubtful or unreadable", BAND_COLORS["low"]),
+    ("blue: derived from other values of its row, confidence >= 0.85; the "
+     "column header's note says how", DERIVED_COLOR),
     ("", None),
     ("A cell note on a value holds its source cell, the raw text as written "
      "and what was done to it (on very large sheets only doubtful, converted "
-     f"or derived values carry one, at most {NOTE_LIMIT:,} a sheet, the "
+     f"or corrected values carry one, at most {NOTE_LIMIT:,} a sheet, the "
      "doubtful first; the JSON report has every source cell).",
      None),
     ("Findings: red is an error, amber a warning.", None),
@@ -166,6 +170,14 @@ def band_color(confidence: float) -> str:
     return BAND_COLORS[band(confidence)]
 
 
+def value_color(confidence: float, source: str) -> str:
+    """The fill color of a field value: its confidence band's, or blue for a
+    value derived from others of its row with high confidence."""
+    if source == "derived" and confidence >= HIGH_CONFIDENCE:
+        return DERIVED_COLOR
+    return band_color(confidence)
+
+
 def build_plan(report: Report) -> list[SheetPlan]:
     """Plan every result sheet of a report, in the order they are written."""
     plans = [
@@ -198,6 +210,10 @@ def fit_to_sheets(plan: SheetPlan, max_rows: int) -> list[SheetPlan]:
 
     notes: list[dict[tuple[int, int], str]] = [{} for _ in starts]
     for (row, col), text in plan.notes.items():
+        if row == 0:  # the header's notes, on every part's header
+            for part_notes in notes:
+                part_notes[0, col] = text
+            continue
         part, r = _part_of(row, per_part)
         notes[part][r, col] = text
     return [
@@ -269,6 +285,25 @@ class _RecordRows:
         self.fills = RowFills([()])
         self.filled: list[tuple[int, int, FieldValue | _BlockField]] = []
         self.doubtful: list[tuple[int, int, FieldValue | _BlockField]] = []
+        # derived values by column: how many, and how they were worked out
+        self.derived: dict[int, int] = {}
+        self.hows: dict[int, dict[str, None]] = {}
+        self._how_of: dict[tuple[str, ...], str] = {}
+
+    def _derived(self, c: int, notes: Sequence[str]) -> None:
+        """Count a derived value of column ``c`` and keep how it was made:
+        its notes without the cells they name, worked out once for notes
+        that differ only in their numbers (the rows of their cells)."""
+        self.derived[c] = self.derived.get(c, 0) + 1
+        key = tuple(note.translate(_NO_DIGITS) for note in notes)
+        how = self._how_of.get(key)
+        if how is None:
+            how = self._how_of[key] = "; ".join(
+                _CELL_REF.sub("", note.on(0) if type(note) is RowNote else note)
+                for note in notes) or "derived"
+        hows = self.hows.setdefault(c, {})
+        if len(hows) < HOWS_SHOWN + 1:
+            hows[how] = None
 
     def _note(self, r: int, c: int, field: FieldValue | _BlockField) -> None:
         if self.every_note:
@@ -287,20 +322,24 @@ class _RecordRows:
             for c, field_name in enumerate(self.names, start=3):
                 fv = getattr(record, field_name)
                 row.append(None if fv is None else fv.value)
-                colors.append(None if fv is None else band_color(fv.confidence))
+                colors.append(None if fv is None
+                              else value_color(fv.confidence, fv.source))
                 if fv is not None:
                     self._note(r, c, fv)
+                    if fv.source == "derived":
+                        self._derived(c, fv.notes)
             row.append(record_source(record))
             self.rows.append(row)
             self.fills.add(_trimmed(colors))
 
     def add_block(self, block: RecordBlock) -> None:
-        columns = [(name, column, list(column.confidences))
+        columns = [(name, column, list(column.confidences),
+                    _derived_flags(column.sources, len(block)))
                    for name, column in zip(self.names, map(block.fields.get,
                                                            self.names))
                    if column is not None]
         places = {name: c for c, name in enumerate(self.names, start=3)}
-        colors: dict[float, str] = {}  # a block's confidences are a few
+        colors: dict[tuple[float, bool], str] = {}  # a block's confidences are a few
         for i, sheet_row in enumerate(block.rows):
             r = len(self.rows)
             confidence = block.confidences[i] if block.confidences else 0.0
@@ -309,28 +348,60 @@ class _RecordRows:
             row_colors: list[str | None] = [None] * len(row)
             row_colors[2] = band_color(confidence)
             source = None
-            for field_name, column, confidences in columns:
+            for field_name, column, confidences, flags in columns:
                 value = column.values[i]
                 if value is None:
                     continue
                 c = places[field_name]
                 row[c] = value
-                color = colors.get(confidences[i])
+                derived = flags[i]
+                look = (confidences[i], derived)
+                color = colors.get(look)
                 if color is None:
-                    color = colors[confidences[i]] = band_color(confidences[i])
+                    color = colors[look] = value_color(
+                        confidences[i], "derived" if derived else "cell")
                 row_colors[c] = color
                 self._note(r, c, _BlockField(block, column, field_name, i))
+                if derived:
+                    self._derived(c, column.notes[i])
                 source = source or block.cell(column, i)
             row.append(source or f"{block.sheet}!A{sheet_row}")
             self.rows.append(row)
             self.fills.add(_trimmed(row_colors))
 
     def notes(self) -> dict[tuple[int, int], str]:
+        """The header's notes on derived values, then the values' notes."""
         others = self.filled[:max(0, NOTE_LIMIT - len(self.doubtful))] \
             if self.doubtful else self.filled
-        return {(r, c): field_note(_value(field))
-                for r, c, field in sorted([*self.doubtful, *others],
-                                          key=itemgetter(0, 1))}
+        notes = {(0, c): self._header_note(c) for c in sorted(self.derived)}
+        notes.update(((r, c), field_note(_value(field)))
+                     for r, c, field in sorted([*self.doubtful, *others],
+                                               key=itemgetter(0, 1)))
+        return notes
+
+    def _header_note(self, c: int) -> str:
+        count = self.derived[c]
+        values = "1 value" if count == 1 else f"{count:,} values"
+        hows = list(self.hows[c])
+        lines = [f"{values} derived from other values of their row (blue where "
+                 "the confidence is high):", *hows[:HOWS_SHOWN]]
+        if len(hows) > HOWS_SHOWN:
+            lines.append("and others (each value's note, or the JSON report, "
+                         "says how)")
+        return "\n".join(lines)
+
+
+HOWS_SHOWN = 3  # the ways a column's values were derived that its header note gives
+# a cell a note names, "(Load List!F7)", left out of a header note
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_CELL_REF = re.compile(r"\s*\((?:'[^']*'|[^()!']*)![A-Z]{1,3}\d+\)")
+
+
+def _derived_flags(sources: str | list[str], n: int) -> Sequence[bool]:
+    """Whether each of ``n`` values of a column with these sources is derived."""
+    if isinstance(sources, str):
+        return Repeated(sources == "derived", n)
+    return [source == "derived" for source in sources]
 
 
 def _trimmed(colors: list[str | None]) -> list[str | None]:
@@ -375,6 +446,8 @@ def _worth_a_look(field: FieldValue | _BlockField) -> int:
         confidence, notes = column.confidences[i], column.notes[i]
     if confidence < HIGH_CONFIDENCE:
         return DOUBTFUL
+    if source == "derived":
+        return 0  # blue, and its column header's note says how
     return CHANGED if source != "cell" or notes else 0
 
 
@@ -475,10 +548,10 @@ def legend_sheet() -> SheetPlan:
     """What the colors mean, each line filled with its color."""
     rows: list[list[PlanValue]] = [["Legend"]]
     fills = []
-    for r, (text, line_band) in enumerate(LEGEND_LINES, start=1):
+    for r, (text, color) in enumerate(LEGEND_LINES, start=1):
         rows.append([text] if text else [])
-        if line_band is not None:
-            fills.append(Fill(r, 0, BAND_COLORS[line_band]))
+        if color is not None:
+            fills.append(Fill(r, 0, color))
     return SheetPlan("Legend", rows, fills, column_widths=[90.0], freeze=None)
 
 
