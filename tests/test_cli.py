@@ -29,6 +29,9 @@ def test_run_writes_results_next_to_a_copy_of_the_input(tmp_path, capsys):
     wb = openpyxl.load_workbook(tmp_path / "project.results.xlsx")
     assert wb.sheetnames == ["Loads", "Cables", "Buses", "Sheets", "Mapping",
                              "Findings", "Performance", "Legend"]
+    # one table a sheet: its header row is a number, not a number in text
+    assert [row[5] for row in wb["Sheets"].iter_rows(min_row=2, max_row=4,
+                                                     values_only=True)] == [6, 3, 3]
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert [s["kind"] for s in report["sheets"]] == [
         "load_schedule", "cable_schedule", "bus_schedule", "other", "other"]

@@ -481,12 +481,20 @@ def sheets_sheet(report: Report) -> SheetPlan:
     for r, sheet in enumerate(report.sheets, start=1):
         rows.append([
             sheet.name, sheet.kind, sheet.confidence, sheet.visible, sheet.tables,
-            ", ".join(str(h) for h in sheet.header_rows),
+            _header_rows(sheet.header_rows),
             sheet.loads, sheet.cables, sheet.buses,
             "; ".join(sheet.evidence), sheet.seconds,
         ])
         fills.append(Fill(r, 2, band_color(sheet.confidence)))
     return _table("Sheets", rows, fills, formats={2: "0.00", 10: "0.000"})
+
+
+def _header_rows(rows: list[int]) -> PlanValue:
+    """A sheet's header rows: a number for one table (so that a spreadsheet
+    sees no number stored as text), a list in text for several."""
+    if len(rows) == 1:
+        return rows[0]
+    return ", ".join(map(str, rows)) or None
 
 
 def mapping_sheet(report: Report) -> SheetPlan:
