@@ -336,8 +336,10 @@ def _spec_columns(block: RecordBlock) -> None:
     """
     described = [(name, block.fields[name]) for name in _DESCRIBED
                  if name in block.fields]
-    if not any(isinstance(raw, str) for _, column in described for raw in column.raws):
-        return
+    size = block.fields.get("size_mm2")
+    if "spec_text" not in block.fields and (
+            size is None or not any(isinstance(raw, str) for raw in size.raws)):
+        return  # a number alone in a size column describes no cable
     n = len(block)
     given_rows = zip(*[zip(repeat(name), c.values, c.confidences, c.raws, c.notes)
                        for name, c in described])

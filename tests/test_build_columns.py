@@ -231,3 +231,18 @@ def test_csv_from_blocks_is_that_from_records(tmp_path):
     assert by_column == by_record
     assert [len(b.splitlines()) for b in by_column] == [
         report.count(k) + 1 for k in ("load", "cable", "bus")]
+
+
+def test_descriptions_that_are_bare_numbers_are_read_as_by_row(tmp_path, monkeypatch):
+    from workbooks import write_xlsx
+
+    rows = [["Cable No", "From", "To", "Cable Description", "Length (m)"]]
+    rows += [[f"C-{i:03d}", "MCC-1", f"P-{i:03d}", 16, 12.5] for i in range(300)]
+    path = write_xlsx(tmp_path / "numbers.xlsx", {"Cable Schedule": rows})
+
+    by_row, by_column = _both(path, monkeypatch)
+
+    assert by_column == by_row
+    assert len(by_column["cables"]) == 300
+    # a bare number is no description: nothing is read from it
+    assert {c["size_mm2"] is None for c in by_column["cables"]} == {True}
