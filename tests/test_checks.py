@@ -441,6 +441,33 @@ def test_missing_insulation_is_said_not_guessed() -> None:
         "insulation not written")]
 
 
+def test_a_sheet_none_of_whose_cables_has_an_insulation_gets_one_finding() -> None:
+    motors = [load(row=r, tag=f"M-{r}", rated_power_kw=30.0, voltage_v=400.0,
+                   phases=3, power_factor=0.85, efficiency=0.9) for r in (2, 3, 4)]
+    feeders = [cable(row=r, tag=f"C-{r}", to_ref=f"M-{r}", size_mm2=10.0, cores=4,
+                     installation="Tray") for r in (2, 3, 4)]
+
+    found = check(report_of(*motors, *feeders), "cable-ampacity")
+
+    assert [(f.severity, f.cell, f.record, f.field, f.message) for f in found] == [(
+        "info", "Cables!D2", None, None, "the ratings of the 3 cables on 'Cables' "
+        "were not checked: insulation not written")]
+
+
+def test_cables_whose_insulation_is_blank_among_others_are_named_each() -> None:
+    motors = [load(row=r, tag=f"M-{r}", rated_power_kw=30.0, voltage_v=400.0,
+                   phases=3, power_factor=0.85, efficiency=0.9) for r in (2, 3, 4)]
+    feeders = [cable(row=r, tag=f"C-{r}", to_ref=f"M-{r}", size_mm2=10.0, cores=4,
+                     installation="Tray", **({"insulation": "XLPE"} if r == 4 else {}))
+               for r in (2, 3, 4)]
+
+    found = check(report_of(*motors, *feeders), "cable-ampacity")
+
+    assert [(f.record, f.message) for f in found] == [
+        (f"C-{r}", f"the rating of the cable for M-{r} (56.6 A) was not checked: "
+         "insulation not written") for r in (2, 3)]
+
+
 def test_medium_voltage_cables_are_not_checked_against_iec_60364() -> None:
     motor = load(tag="M-2", voltage_v=11000.0, phases=3, current_a=300.0)
     feeder = cable(tag="C-5", to_ref="M-2", size_mm2=16.0, cores=3,

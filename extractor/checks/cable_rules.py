@@ -225,24 +225,35 @@ class CableAmpacity(Rule):
         every = circuits(context)
         per = bases.per_circuit(every)
         factors = _factors(context, every)
+        sheets = cables.sheets()
         out = []
+        checked: dict[str, int] = {}  # low-voltage circuits of each cable sheet
+        unchecked: dict[tuple[str, str], list[tuple[Circuit, Basis]]] = {}
         for i, (found, factor, (cable, load, current, size, runs)) in enumerate(
                 zip(bases.ratings(per, every.sizes), factors, every)):
-            if found is not None and current <= found[0] * factor[0] * runs:
-                continue
             if (volts[load] or 0) > LOW_VOLTAGE_LIMIT:
+                continue
+            checked[sheets[cable]] = checked.get(sheets[cable], 0) + 1
+            if found is not None and current <= found[0] * factor[0] * runs:
                 continue
             b = per.bases[per.groups[i]]
             if found is None:
-                out.append(self._unchecked(
-                    Circuit(cable, load, current, size, runs), b,
-                    cables.record_with(cable, "size_mm2"), loads.record_with(load)))
+                unchecked.setdefault((sheets[cable], _why(b, size)), []).append(
+                    (Circuit(cable, load, current, size, runs), b))
                 continue
             given = loads.field_value(load, "current_a")
             out.append(self._overload(
                 Circuit(cable, load, current, size, runs), b, found, *factor,
                 found[0] * factor[0] * runs, cables.record_with(cable, "size_mm2"),
                 loads.record_with(load), given.source if given is not None else "cell"))
+        for (sheet, why), circuits_ in unchecked.items():
+            if len(circuits_) > 1 and len(circuits_) == checked[sheet]:
+                first = cables.field_value(circuits_[0][0].cable, "size_mm2")
+                out.append(self._none_checked(sheet, why, len(circuits_),
+                                              first.cell if first else None))
+                continue
+            out += [self._unchecked(c, why, cables.record_with(c.cable, "size_mm2"),
+                                    loads.record_with(c.load)) for c, _ in circuits_]
         return out
 
     def _overload(self, c: Circuit, b: Basis, found: tuple[float, str],
@@ -261,15 +272,33 @@ class CableAmpacity(Rule):
             "choose a larger size or more runs, or check the installation "
             "method, the derating and the load's current")
 
-    def _unchecked(self, c: Circuit, b: Basis, cable: Record, load: Record) -> Finding:
-        why = (f"{', '.join(b.missing)} not written" if b.missing else
-               f"no rating for {fmt(c.size)} mm² ({b.describe()}) in the tables")
+    def _unchecked(self, c: Circuit, why: str, cable: Record, load: Record) -> Finding:
         return self.finding(
             cable, "size_mm2",
             f"the rating of the cable for {load.label()} "
-            f"({fmt(c.current, 1)} A) was not checked: {why}",
-            "fill in the conductor, insulation and installation columns to "
-            "have the rating checked", severity="info")
+            f"({fmt(c.current, 1)} A) was not checked: {why}", UNCHECKED_ADVICE,
+            severity="info")
+
+    def _none_checked(self, sheet: str, why: str, count: int,
+                      cell: str | None) -> Finding:
+        """One finding for a sheet none of whose cables could be checked for
+        one reason (a column the table lacks, not a cell left blank), at the
+        first cable's size."""
+        return Finding(
+            rule=self.id, severity="info", cell=cell,
+            message=f"the ratings of the {count:,} cables on {sheet!r} were not "
+            f"checked: {why}", suggestion=UNCHECKED_ADVICE)
+
+
+UNCHECKED_ADVICE = ("fill in the conductor, insulation and installation columns "
+                    "to have the rating checked")
+
+
+def _why(b: Basis, size: float) -> str:
+    """Why a cable's rating could not be looked up."""
+    if b.missing:
+        return f"{', '.join(b.missing)} not written"
+    return f"no rating for {fmt(size)} mm² ({b.describe()}) in the tables"
 
 
 NO_DERATING = (1.0, "(none given)")
