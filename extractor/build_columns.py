@@ -4,10 +4,12 @@ The same records as :func:`build.build_records` makes row by row, for the
 tables most schedules are: one kind of record a row, each field in a column
 of its own. A column of numbers is read at once (a number under "kW" is
 that many kW); any other cell is read once per distinct value, as
-schedules repeat their values; so is a cable description, for the runs,
-cores, size and materials it gives a row that its own columns leave out.
-Tables with more to them (per-phase columns, unit columns, a load and its
-cable on one row, a kVA figure in a kW column) are left to the row builder.
+schedules repeat their values, with the unit a unit column gives the row
+where there is one; so is a cable description, for the runs, cores, size
+and materials it gives a row that its own columns leave out. A load list
+with each load's cable on its row makes a block of each. Tables with
+per-phase columns, or a kVA figure in a kW column, are left to the row
+builder.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def build_blocks(table: Table, grid: SheetGrid, mapping: TableMapping,
               if record in kinds]
     cells = _cells(grid, data_rows, [cand.column.index for _, _, cand in wanted])
     try:
-        columns = [(record, name, _column(cand, name, column))
+        columns = [(record, name, _column(cand, name, column,
+                                          _row_units(grid, data_rows, mapping, cand)))
                    for (record, name, cand), column in zip(wanted, cells)]
     except _NotPlain:
         return None
@@ -84,7 +87,7 @@ def build_blocks(table: Table, grid: SheetGrid, mapping: TableMapping,
 def _kinds(mapping: TableMapping, verdict: Verdict) -> tuple[str, ...] | None:
     """The kinds of record a row of the table gives (a load and the cable
     that feeds it, or one kind), if the table is plain."""
-    if mapping.phase_groups or mapping.unit_columns:
+    if mapping.phase_groups:
         return None
     records = verdict.records
     if "load" in records:
@@ -177,15 +180,30 @@ def _cells(grid: SheetGrid, rows: list[int], cols: list[int]) -> list[list[Any]]
     return [[line[c] if c < len(line) else None for line in lines] for c in cols]
 
 
-def _column(cand: Candidate, name: str, cells: list[Any]) -> FieldColumn:
+def _row_units(grid: SheetGrid, rows: list[int], mapping: TableMapping,
+               cand: Candidate) -> list[str | None] | None:
+    """The unit of each row's cell of a column that has a unit column beside
+    it (the column's own unit where a row writes none); None for others."""
+    unit_col = mapping.unit_columns.get(cand.column.index)
+    if unit_col is None:
+        return None
+    [written] = _cells(grid, rows, [unit_col])
+    read = {raw: V.normalize_unit(raw) or cand.column.unit for raw in set(written)}
+    return [read[raw] for raw in written]
+
+
+def _column(cand: Candidate, name: str, cells: list[Any],
+            units: list[str | None] | None = None) -> FieldColumn:
+    """A field's column; ``units`` the unit of each row's cell where a unit
+    column gives them."""
     c = cand.column.index
     conf = _clamp(cand.confidence)
-    whole = _whole_column(name, cand.column.unit, cells)
+    whole = None if units is not None else _whole_column(name, cand.column.unit, cells)
     if whole is not None:
         n = len(cells)
         return FieldColumn(whole, Repeated(conf, n), cells, Repeated(NO_NOTES, n),
                            column_letter(c))
-    return _cell_by_cell(name, cand, cells, conf, column_letter(c))
+    return _cell_by_cell(name, cand, cells, conf, column_letter(c), units)
 
 
 def _whole_column(name: str, unit: str | None, cells: list[Any]) -> list | None:
@@ -235,12 +253,14 @@ _BAD_SPACING = re.compile(r"^ | $|  | \||\| ")
 
 
 def _cell_by_cell(name: str, cand: Candidate, cells: list[Any], conf: float,
-                  letter: str) -> FieldColumn:
-    unit = cand.column.unit
-    fast = _number_reader(name, unit)
-    memo: dict[tuple[type, Any], tuple | None] = {}
+                  letter: str, units: list[str | None] | None = None) -> FieldColumn:
+    readers: dict[str | None, Callable[[Any], Any] | None] = {}
+    memo: dict[tuple[type, Any, str | None], tuple | None] = {}
     values, confs, notes = [], [], []
-    for value in cells:
+    for value, unit in zip(cells, units or repeat(cand.column.unit)):
+        if unit not in readers:
+            readers[unit] = _number_reader(name, unit)
+        fast = readers[unit]
         kind = type(value)
         got: Any = None
         if fast is not None and (kind is float or kind is int):
@@ -255,7 +275,7 @@ def _cell_by_cell(name: str, cand: Candidate, cells: list[Any], conf: float,
             confs.append(conf)
             notes.append(NO_NOTES)
             continue
-        key = (kind, value)
+        key = (kind, value, unit)
         if key not in memo:
             memo[key] = _read_cell(name, value, unit, cand.confidence)
         read = memo[key]
