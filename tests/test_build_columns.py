@@ -246,3 +246,18 @@ def test_descriptions_that_are_bare_numbers_are_read_as_by_row(tmp_path, monkeyp
     assert len(by_column["cables"]) == 300
     # a bare number is no description: nothing is read from it
     assert {c["size_mm2"] is None for c in by_column["cables"]} == {True}
+
+
+def test_a_unit_column_gives_each_row_its_unit_in_a_block(tmp_path, monkeypatch):
+    from workbooks import write_xlsx
+
+    rows = [["Tag", "Description", "Rated Power", "Unit", "Voltage (V)"]]
+    rows += [[f"P-{i:03d}", f"Pump {i}", 10, "HP" if i % 2 else "kW", 400]
+             for i in range(300)]
+    path = write_xlsx(tmp_path / "units.xlsx", {"Loads": rows})
+
+    report = extract_file(path)
+    assert report.blocks("load")
+    assert [ld.rated_power_kw.value for ld in report.loads[:2]] == [10.0, 7.45699872]
+    by_row, by_column = _both(path, monkeypatch)
+    assert by_column == by_row
