@@ -190,6 +190,8 @@ def read_cell(name: str, value: Cell, unit: str | None,
     """
     if is_blank(value) or V.is_empty(value):
         return None
+    if type(value) is float and value == 0:
+        value = 0.0  # -0.0 too: the cache below takes them for one key
     parsed = _parse_repeated(name, value, unit)
     if parsed.value is None:
         return None

@@ -212,6 +212,8 @@ def _whole_column(name: str, unit: str | None, cells: list[Any]) -> list | None:
     once; None for any other column."""
     kinds = set(map(type, cells))
     if kinds == {float}:
+        if 0.0 in cells:
+            cells = [value + 0.0 for value in cells]  # -0.0 is read as 0.0
         fast = _number_reader(name, unit)
         if fast is _finite and math.isfinite(sum(cells)):
             return cells
@@ -331,11 +333,11 @@ _QUANTITY_FIELDS = {"rated_power_kw", "rated_power_kva", "voltage_v", "current_a
 
 
 def _finite(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
+    return float(value) + 0.0 if math.isfinite(value) else None  # -0.0 as 0.0
 
 
 def _fraction(value: float) -> float | None:
-    return float(value) if -2 <= value <= 2 else None
+    return float(value) + 0.0 if -2 <= value <= 2 else None
 
 
 def _count(value: float) -> int | None:
@@ -424,9 +426,9 @@ def _with_fills(block: RecordBlock, column: FieldColumn | None,
         column = FieldColumn([None] * n, [0.0] * n, [None] * n, [NO_NOTES] * n, None)
         sources = {f.source for f in read}
         column.sources = sources.pop() if len(sources) == 1 else "cell"
-        letters = {block.fields[f.read_from].cells for f in read}
-        if len(letters) == 1 and isinstance(letter := letters.pop(), str):
-            column.cells = letter
+        given = [block.fields[f.read_from].cells for f in read]
+        if all(isinstance(cells, str) for cells in given) and len(set(given)) == 1:
+            column.cells = given[0]
     pairs = list(zip(fills, column.values))
     column = FieldColumn(
         [v if f is None else f.value for f, v in pairs],

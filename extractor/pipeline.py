@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from .grid import SheetGrid, SourceFinding, WorkbookGrids
 from .limits import Deadline, Limits, check_deadline, deadline_in_force
 from .mapping import TableMapping, assign, candidates, column_samples
 from .overrides import Corrections, apply_columns, apply_kind
-from .records import FieldValue, Record
+from .records import RECORD_TYPES, FieldValue, Record, _own_fields
 from .report import ColumnMapping, Finding, Performance, Report, SheetResult
 from .tables import Table, find_tables
 from .vocabulary import Vocabulary, load_vocabulary, user_vocabulary_file
@@ -320,6 +321,7 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
     tables = find_tables(grid, vocab)
     t1 = time.perf_counter()
     verdicts = []
+    unreadable: list[Finding] = []
     for table in tables:
         mapping = candidates(table, grid, vocab)
         if settings.corrections:
@@ -348,13 +350,14 @@ def process_sheet(grid: SheetGrid, vocab: Vocabulary,
             outcome.totals += collect_totals(table, grid, mapping, records)
             outcome.derating += collect_derating(table, grid, mapping, records)
         verdicts.append((table, verdict, records))
+        unreadable += _unreadable(records)
         outcome.records.extend(records)
         outcome.mappings.extend(_mappings(table, mapping, verdict))
         if records:
             outcome.findings.extend(_gaps(table))
     t2 = time.perf_counter()
     _summarise(result, verdicts)
-    outcome.findings.extend(_unreadable(outcome.records))
+    outcome.findings.extend(unreadable)
     outcome.seconds = {"tables": t1 - t0, "map_and_build": t2 - t1}
     result.seconds = round(t2 - t0, 4)
     log.info("sheet %r: %s (%.2f), %d loads, %d cables, %d buses, %.3f s",
@@ -521,21 +524,28 @@ def _cap(records: list[Record | RecordBlock], kind: str, name: str, prefix: str,
 
 
 def _unreadable(records: list[Record | RecordBlock]) -> list[Finding]:
-    out = []
+    """A finding for each value of one table's records that could not be
+    read, row by row: on a row, the load's before its cable's, and a
+    record's in the order of its fields, however the records are kept."""
+    found: list[tuple[int, int, Finding]] = []
     for rec in records:
+        rank = _KIND_RANK[rec.kind]
         if isinstance(rec, RecordBlock):
-            out += _unreadable_in_block(rec)
+            found += [(row, rank, f) for row, f in _unreadable_in_block(rec)]
             continue
-        for name, fv in rec.fields().items():
-            if fv.notes and any(n.startswith("could not read") for n in fv.notes):
-                out.append(_unreadable_finding(fv, rec.label(), name))
-    return out
+        found += [(rec.row, rank, _unreadable_finding(fv, rec.label(), name))
+                  for name, fv in rec.fields().items()
+                  if fv.notes and any(n.startswith("could not read") for n in fv.notes)]
+    return [f for _, _, f in sorted(found, key=itemgetter(0, 1))]
 
 
-def _unreadable_in_block(block: RecordBlock) -> list[Finding]:
-    """As for records, record by record and field by field in field order."""
+_KIND_RANK = {"load": 0, "cable": 1, "bus": 2}
+
+
+def _unreadable_in_block(block: RecordBlock) -> list[tuple[int, Finding]]:
+    """As for records, with each finding's sheet row."""
     found = []
-    order = {name: k for k, name in enumerate(block.fields)}
+    order = {name: k for k, name in enumerate(_own_fields(RECORD_TYPES[block.kind]))}
     for name, column in block.fields.items():
         # the notes of a column are mostly the same few, shared
         unread = {notes for notes in set(map(tuple, column.notes))
@@ -547,7 +557,8 @@ def _unreadable_in_block(block: RecordBlock) -> list[Finding]:
     for i, _, name in sorted(found):
         fv = block.field_value(name, i)
         assert fv is not None
-        out.append(_unreadable_finding(fv, block.record(i).label(), name))
+        out.append((block.rows[i], _unreadable_finding(fv, block.record(i).label(),
+                                                        name)))
     return out
 
 

@@ -261,3 +261,27 @@ def test_a_unit_column_gives_each_row_its_unit_in_a_block(tmp_path, monkeypatch)
     assert [ld.rated_power_kw.value for ld in report.loads[:2]] == [10.0, 7.45699872]
     by_row, by_column = _both(path, monkeypatch)
     assert by_column == by_row
+
+
+@pytest.mark.parametrize("rows", [
+    # a description in the size column on one row, in its own column on the next
+    [["Cable No", "From", "To", "Size (mm²)", "Cable Description"],
+     ["C-1", "A", "B", "4C x 16mm² Cu/XLPE/SWA", None],
+     ["C-2", "A", "B", None, "4C x 25mm² Cu/XLPE/SWA"]],
+    # unreadable values of a load and of its cable on rows of their own
+    [["Tag", "Description", "Rated Power (kW)", "Cable Size (mm²)", "Cores"],
+     ["P-1", "Pump", 15, "TBA", 4],
+     ["P-2", "Fan", "TBA", 16, 4]],
+    # zero written as -0
+    [["Tag", "Description", "Rated Power (kW)"],
+     ["P-0", "Pump", 0], ["P-1", "Pump", -0.0]],
+], ids=["descriptions-in-two-columns", "unreadable-load-and-cable", "minus-zero"])
+def test_odd_tables_are_the_same_by_column(
+        rows, tmp_path, monkeypatch):
+    from workbooks import write_xlsx
+
+    path = write_xlsx(tmp_path / "t.xlsx", {"Sheet1": [rows[0], *rows[1:] * 100]})
+
+    by_row, by_column = _both(path, monkeypatch)
+
+    assert by_column == by_row
