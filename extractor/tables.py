@@ -662,9 +662,20 @@ class _BodyReader:
             return False
         if not self._plain(_row_codes([rows[below]], self.cols)[0]):
             return False
+        last = next((row.index for row in reversed(self.rows) if row.role == "data"),
+                    None)
+        if last is None or self._first_filled(below) != self._first_filled(last):
+            return False  # rows that start in another column are no more of it
         self.gaps.append((r - self.blank_run + 1, below))
         self.resume_at = below
         return True
+
+
+    def _first_filled(self, r: int) -> int | None:
+        """The first of the table's columns filled on row ``r``."""
+        line = self.grid.rows[r]
+        return next((c for c in self.cols if c < len(line) and not is_blank(line[c])),
+                    None)
 
 
 def _row_blocks(first: int, end: int) -> Iterator[tuple[int, int]]:

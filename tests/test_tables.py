@@ -305,3 +305,13 @@ def test_a_sheet_without_a_header_has_no_table(tmp_path):
     rows = [["Drawing No", "Title", "Rev"], ["E-001", "Single line diagram", "B"]]
 
     assert tables_of(tmp_path, rows) == []
+
+
+def test_rows_after_a_long_gap_that_start_in_another_column_end_the_table(tmp_path):
+    shifted = [[None, *row] for row in PUMPS[1:]]
+    rows = [LOAD_HEADER, PUMPS[0], *[[] for _ in range(8)], *shifted]
+
+    [table] = tables_of(tmp_path, rows)
+
+    assert roles(table) == [(2, "data")]
+    assert table.gaps == []
