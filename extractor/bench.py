@@ -178,6 +178,79 @@ def _sized(current: float) -> tuple[float, float]:
     return 300, 10.0
 
 
+# -- other layouts ----------------------------------------------------------
+
+LAYOUTS = ("described-cables", "feeder-list", "unit-column")
+"""Schedules laid out as many engineers write them, beside the plain ones:
+cable sizes and materials in a description column; a load list with each
+load's cable on its row; a power column with a unit column beside it."""
+DESCRIBED_CABLE_HEADER = ["Cable Tag", "From", "To", "Cable Description",
+                          "Length (m)", "Installation"]
+FEEDER_CABLE_HEADER = ["Cable Size (mm²)", "Cores", "Conductor", "Insulation",
+                       "Cable Length (m)", "Installation"]
+HP_KW = 0.745699872
+
+
+def layout_path(folder: Path, layout: str, rows: int) -> Path:
+    return folder / f"layout-{layout}-{rows}rows-v{GENERATOR_VERSION}.xlsx"
+
+
+def generate_layout(folder: Path, layout: str, rows: int) -> Path:
+    """A workbook of ``rows`` data rows in the given layout, written once
+    into ``folder``."""
+    path = layout_path(folder, layout, rows)
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.xlsx")
+    write_layout(tmp, layout, rows)
+    os.replace(tmp, path)
+    return path
+
+
+def write_layout(path: Path, layout: str, rows: int, seed: int = 1) -> None:
+    """One area's schedules in one of LAYOUTS, ``rows`` data rows in all."""
+    import xlsxwriter
+
+    rng = random.Random(seed)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    bold = book.add_format({"bold": True})
+    per_sheet = rows if layout == "feeder-list" else rows // 2
+    loads = book.add_worksheet("Load List 1")
+    _title(loads, bold, "Load schedule", "MCC-01")
+    header = LOAD_HEADER
+    if layout == "unit-column":
+        header = [*LOAD_HEADER[:5], "Rated Power", "Unit", *LOAD_HEADER[6:]]
+    elif layout == "feeder-list":
+        header = [*LOAD_HEADER, *FEEDER_CABLE_HEADER]
+    loads.write_row(5, 0, header, bold)
+    cables = []
+    for i in range(per_sheet):
+        row = _load_row(rng, 1, i)
+        cable = _cable_row(rng, 1, i, row[-1])
+        if layout == "unit-column":
+            kw = row[5]
+            rated = [round(kw / HP_KW, 1), "HP"] if i % 5 == 4 else [kw, "kW"]
+            row = [*row[:5], *rated, *row[6:]]
+        elif layout == "feeder-list":
+            row += [cable[4], cable[3], cable[5], cable[6], cable[8], cable[10]]
+        loads.write_row(6 + i, 0, row)
+        cables.append(cable)
+    if layout != "feeder-list":
+        sheet = book.add_worksheet("Cable Schedule 1")
+        _title(sheet, bold, "Cable schedule", "MCC-01")
+        described = layout == "described-cables"
+        sheet.write_row(5, 0, DESCRIBED_CABLE_HEADER if described else CABLE_HEADER,
+                        bold)
+        for i, cable in enumerate(cables):
+            if described:
+                cable = [*cable[:3], f"{cable[3]}C x {cable[4]:g}mm² {cable[5]}/"
+                         f"{cable[6]}/{cable[7]} {cable[9].replace(' ', '')}",
+                         cable[8], cable[10]]
+            sheet.write_row(6 + i, 0, cable)
+    book.close()
+
+
 # -- one measurement, in a process of its own -------------------------------
 
 
@@ -403,9 +476,11 @@ def plot(bench: Bench, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    by_size = sorted((r for r in bench.rows if not r.name.startswith("package-")),
+    by_size = sorted((r for r in bench.rows
+                      if not r.name.startswith(("package-", "layout-"))),
                      key=lambda r: r.megabytes)
     packages = [r for r in bench.rows if r.name.startswith("package-")]
+    layouts = [r for r in bench.rows if r.name.startswith("layout-")]
     sizes = [r.megabytes for r in bench.rows]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
     for axes, what, unit in ((left, "seconds", "seconds"),
@@ -416,11 +491,14 @@ def plot(bench: Bench, path: Path) -> Path:
             axes.plot([r.megabytes for r in by_size],
                       [getattr(r, f"{reader}_{what}") for r in by_size], style,
                       label=label)
-            if packages:
-                axes.plot([r.megabytes for r in packages],
-                          [getattr(r, f"{reader}_{what}") for r in packages],
-                          style[0], fillstyle="none", markersize=9,
-                          label=f"{label}, many sheets")
+            for others, marker, kind in ((packages, style[0], "many sheets"),
+                                         (layouts, "^" if reader == "calamine"
+                                          else "v", "other layouts")):
+                if others:
+                    axes.plot([r.megabytes for r in others],
+                              [getattr(r, f"{reader}_{what}") for r in others],
+                              marker, fillstyle="none", markersize=9,
+                              label=f"{label}, {kind}")
         axes.set(xlabel="workbook MB", ylabel=unit,
                  title="time" if what == "seconds" else "memory")
     for axes in (left, right):

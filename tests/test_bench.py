@@ -7,7 +7,7 @@ import json
 import openpyxl
 import pytest
 
-from extractor.bench import generate, workbook_path
+from extractor.bench import LAYOUTS, generate, generate_layout, workbook_path
 from extractor.cli import main
 
 
@@ -30,12 +30,18 @@ def test_bench_on_the_smallest_size(tmp_path, capsys):
 
     code = main(["bench", "--sizes", "0.1", "--runs", "1", "--out", str(out),
                  "--workbooks", str(tmp_path / "books"), "--no-batch",
-                 "--sheets", "4"])
+                 "--sheets", "4", "--layouts", "60"])
 
     assert code == 0
-    [row, package] = json.loads((out / "bench.json").read_text("utf-8"))["rows"]
+    [row, package, *layouts] = json.loads(
+        (out / "bench.json").read_text("utf-8"))["rows"]
     assert package["name"] == "package-4sheets-v2.xlsx"
     assert package["records"] == 4 * 200
+    # loads and cables: 30 and 30, or 60 loads with their 60 cables
+    assert [(r["name"], r["records"]) for r in layouts] == [
+        ("layout-described-cables-60rows-v2.xlsx", 60),
+        ("layout-feeder-list-60rows-v2.xlsx", 120),
+        ("layout-unit-column-60rows-v2.xlsx", 60)]
     assert row["name"] == "schedules-0.1MB-v2.xlsx"
     assert row["records"] == row["rows"] - 12  # two title blocks and headers
     assert row["extract_seconds"] > 0 and row["calamine_seconds"] > 0
@@ -48,3 +54,16 @@ def test_bench_on_the_smallest_size(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert printed.startswith("# excel-extract benchmark")
     assert f"wrote {out / 'bench.png'}" in printed
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_layout_workbook_is_built_by_column_when_large(tmp_path, layout):
+    from extractor.pipeline import extract_file
+
+    report = extract_file(generate_layout(tmp_path, layout, 600))
+
+    assert [len(b) for kind in ("load", "cable") for b in report.blocks(kind)] == (
+        [600, 600] if layout == "feeder-list" else [300, 300])
+    cable = report.cables[0]
+    assert (cable.get("size_mm2"), cable.get("cores"), cable.get("insulation")) == (
+        16.0, 4, "XLPE")

@@ -33,6 +33,10 @@ def add_parser(sub, common) -> None:
     bench.add_argument("--sheets", type=int, default=250, metavar="N",
                        help="also measure a tender package of N sheets of 200 rows "
                        "each (default: 250; 0 to skip)")
+    bench.add_argument("--layouts", type=int, default=200_000, metavar="ROWS",
+                       help="also measure schedules of ROWS rows in other layouts: "
+                       "cable descriptions, a load list with its cables, a unit "
+                       "column (default: 200000; 0 to skip)")
     bench.add_argument("--no-batch", action="store_true",
                        help="skip the batch throughput measurement")
     common(bench)
@@ -68,6 +72,12 @@ def _bench(args: argparse.Namespace) -> int:
                 console.print(f"generating a workbook of {args.sheets} sheets in "
                               f"{folder}", highlight=False)
             files.append(bench.generate_package(folder, args.sheets))
+        if args.layouts > 0:
+            for layout in bench.LAYOUTS:
+                if not bench.layout_path(folder, layout, args.layouts).exists():
+                    console.print(f"generating a {layout} workbook of "
+                                  f"{args.layouts:,} rows in {folder}", highlight=False)
+                files.append(bench.generate_layout(folder, layout, args.layouts))
 
     result = bench.run(files, args.runs, batch=not args.no_batch,
                        progress=lambda text: console.print(text, highlight=False))
