@@ -103,59 +103,62 @@ def _feeders(loads: RecordBlock, cables: RecordBlock, kept: list[int]) -> list[i
     builder's feeder cables: a cable is a row's size, description or cores;
     it runs from the load's board and to the load, unless its own columns
     say otherwise."""
-    have = [cables.values(name) for name in ("size_mm2", "spec_text", "cores")]
-    fed = [i for i in kept if any(v is not None and v[i] is not None for v in have)]
+    have = [v for v in map(cables.values, ("size_mm2", "spec_text", "cores"))
+            if v is not None]
+    fed = [i for i in kept if any(v[i] is not None for v in have)]
     if not fed:
         return fed
-    _copy_missing(cables, "from_ref", loads.fields.get("source_bus"), fed)
-    tags = loads.values("tag")
-    named = set() if tags is None else {
-        i for i in fed if tags[i] not in (None, "") and not _serial(tags[i])}
+    n = len(cables)
+    is_fed = [False] * n
+    for i in fed:
+        is_fed[i] = True
+    _copy_missing(cables, "from_ref", loads.fields.get("source_bus"), is_fed)
+    tags = loads.values("tag") or [None] * n
+    named = [f and t not in (None, "") and not _serial(t) for f, t in zip(is_fed, tags)]
     feeds = ("derived", ("the load this row feeds",))
-    _copy_missing(cables, "to_ref", loads.fields.get("tag"),
-                  [i for i in fed if i in named], feeds)
+    _copy_missing(cables, "to_ref", loads.fields.get("tag"), named, feeds)
     _copy_missing(cables, "to_ref", loads.fields.get("description"),
-                  [i for i in fed if i not in named], feeds)
+                  [f and not m for f, m in zip(is_fed, named)], feeds)
     return fed
 
 
 def _copy_missing(block: RecordBlock, name: str, source: FieldColumn | None,
-                  rows: list[int],
+                  rows: list[bool],
                   marked: tuple[str, tuple[str, ...]] | None = None) -> None:
-    """Give the records at ``rows`` that lack field ``name`` the value of
+    """Give the records ``rows`` marks that lack field ``name`` the value of
     ``source`` (a column of a block of the same rows), as it is or
     ``marked`` with another source and notes."""
+    if source is None:
+        return
     column = block.fields.get(name)
-    rows = [i for i in rows if (column is None or column.values[i] is None)
-            and source is not None and source.values[i] is not None]
-    if not rows or source is None:
+    given = column.values if column is not None else repeat(None)
+    take = [r and v is None and s is not None
+            for r, v, s in zip(rows, given, source.values)]
+    if not any(take):
         return
     n = len(block)
     if column is None:
         column = FieldColumn([None] * n, [0.0] * n, [None] * n, [NO_NOTES] * n,
                              _copied(source.cells),
                              marked[0] if marked else _copied(source.sources))
-    else:
-        column = FieldColumn(list(column.values), list(column.confidences),
-                             list(column.raws), list(column.notes), column.cells,
-                             column.sources)
-    if column.cells != source.cells:
-        column.cells = [block.cell(column, i) for i in range(n)]
+    notes = repeat(marked[1]) if marked else source.notes
+    sources = repeat(marked[0]) if marked else (
+        repeat(source.sources) if isinstance(source.sources, str) else source.sources)
+    filled = FieldColumn(
+        [s if t else v for t, s, v in zip(take, source.values, column.values)],
+        [s if t else v for t, s, v in zip(take, source.confidences, column.confidences)],
+        [s if t else v for t, s, v in zip(take, source.raws, column.raws)],
+        [s if t else v for t, s, v in zip(take, notes, column.notes)],
+        column.cells, column.sources)
+    if filled.cells != source.cells:
+        filled.cells = [block.cell(source if t else column, i)
+                        for i, t in enumerate(take)]
     wanted = marked[0] if marked else source.sources
-    if column.sources != wanted:
-        given = column.sources
-        column.sources = [given] * n if isinstance(given, str) else list(given)
-    for i in rows:
-        column.values[i] = source.values[i]
-        column.confidences[i] = source.confidences[i]
-        column.raws[i] = source.raws[i]
-        column.notes[i] = marked[1] if marked else source.notes[i]
-        if isinstance(column.cells, list):
-            column.cells[i] = block.cell(source, i)
-        if isinstance(column.sources, list):
-            column.sources[i] = marked[0] if marked else (
-                source.sources if isinstance(source.sources, str) else source.sources[i])
-    block.fields[name] = column
+    if filled.sources != wanted:
+        own = repeat(column.sources) if isinstance(column.sources, str) \
+            else column.sources
+        filled.sources = [s if t else o for t, s, o in zip(take, sources, own)]
+    block.fields[name] = filled
 
 
 def _data_rows(table: Table, grid: SheetGrid) -> tuple[list[int], list]:
