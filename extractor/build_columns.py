@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import repeat
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from . import values as V
@@ -75,7 +75,8 @@ def build_blocks(table: Table, grid: SheetGrid, mapping: TableMapping,
         [block] = blocks.values()
         return [block.take(_kept(block))]
     loads = blocks["load"]
-    _source_bus(loads, sections, _bus_from_metadata(table) or _bus_from_title(table, grid))
+    board = _bus_from_metadata(table) or _bus_from_title(table, grid)
+    _source_bus(loads, sections, board)
     kept = _kept(loads)
     if "cable" not in blocks:
         return [loads.take(kept)]
@@ -146,7 +147,8 @@ def _copy_missing(block: RecordBlock, name: str, source: FieldColumn | None,
         repeat(source.sources) if isinstance(source.sources, str) else source.sources)
     filled = FieldColumn(
         [s if t else v for t, s, v in zip(take, source.values, column.values)],
-        [s if t else v for t, s, v in zip(take, source.confidences, column.confidences)],
+        [s if t else v
+         for t, s, v in zip(take, source.confidences, column.confidences)],
         [s if t else v for t, s, v in zip(take, source.raws, column.raws)],
         [s if t else v for t, s, v in zip(take, notes, column.notes)],
         column.cells, column.sources)

@@ -24,8 +24,15 @@ from . import __version__
 from .blocks import RecordBlock, raw_text
 from .build import build_records
 from .build_columns import build_blocks
-from .checks import (CheckSettings, Derating, TotalRow, collect_derating,
-                     collect_totals, run_checks, settle)
+from .checks import (
+    CheckSettings,
+    Derating,
+    TotalRow,
+    collect_derating,
+    collect_totals,
+    run_checks,
+    settle,
+)
 from .classify import Evidence, Verdict, classify
 from .grid import SheetGrid, SourceFinding, WorkbookGrids
 from .limits import Deadline, Limits, check_deadline, deadline_in_force

@@ -165,7 +165,8 @@ class _FieldIndex:
             return [_InBlock(block, name, i)] if hit else []  # type: ignore[arg-type]
         if column.cells is None:
             return []
-        return [_InBlock(block, name, i) for i in self._cell_index(column).get(cell, ())]
+        at = self._cell_index(column).get(cell, ())
+        return [_InBlock(block, name, i) for i in at]
 
     def _cell_index(self, column: FieldColumn) -> dict[str, list[int]]:
         """The records of a column whose cells are listed one by one, by
