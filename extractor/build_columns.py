@@ -383,10 +383,10 @@ def _spec_columns(block: RecordBlock) -> None:
             found = memo[key] = _read_spec(*key)
         fills.append(found)
     for name in _SPEC_TOUCHED:
-        read = {found[name] for found in memo.values() if name in found}
-        if read:
-            block.fields[name] = _with_fills(block, block.fields.get(name),
-                                             [found.get(name) for found in fills], read)
+        if any(name in found for found in memo.values()):
+            read = [found.get(name) for found in fills]
+            _copy_missing(block, name, _fills_column(block, read),
+                          [f is not None for f in read])
 
 
 _SPEC_TOUCHED = ("runs", "cores", "size_mm2", "conductor", "insulation", "armour",
@@ -422,36 +422,24 @@ def _read_spec(given: tuple, missing: tuple[bool, ...]) -> dict[str, _Fill]:
             for name, fv in row.items() if name not in before}
 
 
-def _with_fills(block: RecordBlock, column: FieldColumn | None,
-                fills: list[_Fill | None], read: set[_Fill]) -> FieldColumn:
-    """A column with a record's ``fills`` value where it has one; ``read``
-    are the distinct fills."""
-    n = len(block)
-    if column is None:
-        column = FieldColumn([None] * n, [0.0] * n, [None] * n, [NO_NOTES] * n, None)
-        sources = {f.source for f in read}
-        column.sources = sources.pop() if len(sources) == 1 else "cell"
-        given = [block.fields[f.read_from].cells for f in read]
-        if all(isinstance(cells, str) for cells in given) and len(set(given)) == 1:
-            column.cells = given[0]
-    pairs = list(zip(fills, column.values))
-    column = FieldColumn(
-        [v if f is None else f.value for f, v in pairs],
-        [c if f is None else f.confidence for f, c in zip(fills, column.confidences)],
-        [r if f is None else f.raw for f, r in zip(fills, column.raws)],
-        [t if f is None else f.notes for f, t in zip(fills, column.notes)],
-        column.cells, column.sources)
-    if not (isinstance(column.cells, str) and all(
-            block.fields[f.read_from].cells == column.cells for f in read)):
-        column.cells = [block.cell(column, i) if f is None
-                        else block.cell(block.fields[f.read_from], i)
-                        for i, f in enumerate(fills)]
-    if not (isinstance(column.sources, str)
-            and all(f.source == column.sources for f in read)):
-        given = column.sources
-        column.sources = [(given if isinstance(given, str) else given[i]) if f is None
-                          else f.source for i, f in enumerate(fills)]
-    return column
+def _fills_column(block: RecordBlock, fills: list[_Fill | None]) -> FieldColumn:
+    """The fills of a field as a column of the block's records, each fill's
+    cell that of the field it was read from."""
+    read = {f for f in fills if f is not None}
+    froms = [block.fields[name].cells for name in {f.read_from for f in read}]
+    if len(froms) == 1 and isinstance(froms[0], str):
+        cells: str | list[str | None] = froms[0]
+    else:
+        cells = [None if f is None else block.cell(block.fields[f.read_from], i)
+                 for i, f in enumerate(fills)]
+    kinds = {f.source for f in read}
+    sources = kinds.pop() if len(kinds) == 1 else [
+        "cell" if f is None else f.source for f in fills]
+    return FieldColumn([None if f is None else f.value for f in fills],
+                       [0.0 if f is None else f.confidence for f in fills],
+                       [None if f is None else f.raw for f in fills],
+                       [NO_NOTES if f is None else f.notes for f in fills],
+                       cells, sources)
 
 
 def _copied(cells_or_sources):

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .blocks import RecordBlock, raw_text
+from .blocks import FieldColumn, RecordBlock, raw_text
 from .build import build_records
 from .build_columns import build_blocks
 from .checks import (
@@ -457,12 +457,12 @@ def _units_assumed(table: Table, mapping: TableMapping,
             continue
         if re.search(rf"(?<![^\W\d_]){re.escape(unit)}(?![^\W\d_])", col.header):
             continue  # written in a form the unit reader missed: "(kA/1s)"
-        letter = column_letter(col.index)
-        raws = _raws(records, record, name, table.sheet, letter)
+        found = _from_column(records, record, name, table.sheet,
+                             column_letter(col.index))
+        raws = _raws(*found)
         if not raws or any(_LETTER.search(raw) for raw in raws):
             continue
-        _cap(records, record, name, f"{table.sheet}!{letter}",
-             f"the column names no unit; read as {unit}")
+        _cap(*found, f"the column names no unit; read as {unit}")
         out.append(Finding(
             rule="unit-assumed", severity="info",
             cell=f"{table.sheet}!{a1(table.header_rows[-1], col.index)}",
@@ -488,46 +488,45 @@ def _gaps(table: Table) -> list[Finding]:
         "a header row") for first, below in table.gaps]
 
 
-def _raws(records: list[Record | RecordBlock], kind: str, name: str, sheet: str,
-          letter: str) -> list[str]:
-    """The raw texts of a field's values that come from one column."""
+def _from_column(records: list[Record | RecordBlock], kind: str, name: str,
+                 sheet: str, letter: str) -> tuple[list[FieldColumn], list[FieldValue]]:
+    """A field's values that come from one column: the block columns that
+    hold them, and the field values of records kept one by one."""
     prefix = f"{sheet}!{letter}"
-    out = []
+    columns, values = [], []
     for rec in records:
         if rec.kind != kind:
             continue
         if isinstance(rec, RecordBlock):
             column = rec.fields.get(name)
             if column is not None and column.cells == letter:
-                out += [raw_text(raw) or "" for value, raw in
-                        zip(column.values, column.raws) if value is not None]
+                columns.append(column)
             continue
         fv = getattr(rec, name, None)
         if fv is not None and (fv.cell or "").rstrip("0123456789") == prefix:
-            out.append(fv.raw or "")
-    return out
+            values.append(fv)
+    return columns, values
 
 
-def _cap(records: list[Record | RecordBlock], kind: str, name: str, prefix: str,
-         note: str) -> None:
-    """Cap the confidence of a field's values from one column (``prefix``
-    is its sheet and letter) at ASSUMED_UNIT_CONFIDENCE, with a note."""
+def _raws(columns: list[FieldColumn], values: list[FieldValue]) -> list[str]:
+    """The raw texts of the values of :func:`_from_column`."""
+    out = [raw_text(raw) or "" for column in columns
+           for value, raw in zip(column.values, column.raws) if value is not None]
+    return out + [fv.raw or "" for fv in values]
+
+
+def _cap(columns: list[FieldColumn], values: list[FieldValue], note: str) -> None:
+    """Cap the confidence of the values of :func:`_from_column` at
+    ASSUMED_UNIT_CONFIDENCE, with a note."""
     cap = ASSUMED_UNIT_CONFIDENCE
-    for rec in records:
-        if rec.kind != kind:
-            continue
-        if isinstance(rec, RecordBlock):
-            column = rec.fields.get(name)
-            if column is not None and f"{rec.sheet}!{column.cells}" == prefix:
-                column.confidences = [c if v is None else min(c, cap) for v, c
-                                      in zip(column.values, column.confidences)]
-                column.notes = [n if v is None else (*n, note) for v, n
-                                in zip(column.values, column.notes)]
-            continue
-        fv = getattr(rec, name, None)
-        if fv is not None and (fv.cell or "").rstrip("0123456789") == prefix:
-            fv.confidence = min(fv.confidence, cap)
-            fv.notes.append(note)
+    for column in columns:
+        column.confidences = [c if v is None else min(c, cap) for v, c
+                              in zip(column.values, column.confidences)]
+        column.notes = [n if v is None else (*n, note) for v, n
+                        in zip(column.values, column.notes)]
+    for fv in values:
+        fv.confidence = min(fv.confidence, cap)
+        fv.notes.append(note)
 
 
 def _unreadable(records: list[Record | RecordBlock]) -> list[Finding]:

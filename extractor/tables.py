@@ -647,7 +647,6 @@ class _BodyReader:
         self.rows.append(row)
         return True
 
-
     def _goes_on_after(self, r: int) -> bool:
         """Whether the body goes on below the blank row ``r``, the last of a
         run long enough to end it: the next row filled in the table's
