@@ -23,6 +23,14 @@ CUT_SHORT = ("the file cannot be read as a workbook (unclosed token: line 1, "
              "column 6841); open it in Excel and save it as .xlsx, then try again")
 
 
+def two_books(folder: Path) -> Path:
+    """A folder with the sample workbook and a small CSV load list."""
+    folder.mkdir()
+    (folder / "one.xlsx").write_bytes(SAMPLE.read_bytes())
+    (folder / "two.csv").write_text(CSV, "utf-8")
+    return folder
+
+
 def damaged(path: Path) -> Path:
     """A copy of SAMPLE, a valid zip whose Cable Schedule sheet is cut short."""
     with zipfile.ZipFile(SAMPLE) as zf:
@@ -178,10 +186,7 @@ def test_batch_goes_on_past_failures(project, tmp_path, capsys):
 
 
 def test_batch_all_ok_writes_results_beside_and_a_json_summary(tmp_path, capsys):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "one.xlsx").write_bytes(SAMPLE.read_bytes())
-    (folder / "two.csv").write_text(CSV, "utf-8")
+    folder = two_books(tmp_path / "in")
     summary = tmp_path / "s.json"
 
     assert main(["batch", str(folder / "*"), "--summary", str(summary), "-q"]) == 0
@@ -237,10 +242,7 @@ def test_extract_one_never_raises(tmp_path, monkeypatch):
 
 
 def test_existing_results_are_skipped_not_failed(tmp_path, capsys):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "one.xlsx").write_bytes(SAMPLE.read_bytes())
-    (folder / "two.csv").write_text(CSV, "utf-8")
+    folder = two_books(tmp_path / "in")
     summary = tmp_path / "s.csv"
     assert main(["batch", str(folder), "-q"]) == 0
     written = {p: p.read_bytes() for p in folder.glob("*.results.xlsx")}
